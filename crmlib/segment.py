@@ -1,0 +1,184 @@
+"""Segmentation by clustering (客户细分): prepared features, K-means, profiles and the evaluation rules (chapter 7).
+
+The course's five steps: describe customer characteristics; set value intervals; find common
+needs; choose a clustering technique (K-means here) with preprocessing; evaluate the segments
+(large enough, distinct, reachable, profitable).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_samples, silhouette_score
+from sklearn.preprocessing import StandardScaler
+
+from crmlib.errors import DataError
+
+FAMILY_LIFECYCLE = (
+    ("young single", "单身青年", "fashion, leisure, entertainment, basic furniture"),
+    ("young married, no children (DINK)", "年轻已婚无子女", "cars, furniture, holidays, durable goods"),
+    ("married, youngest child under 6", "有6岁以下子女", "baby food, toys, medicine, washing machines, home"),
+    ("married, youngest child 6 or over", "子女6岁以上", "food in bulk, education, sports, bicycles"),
+    ("middle-aged single or divorced, with or without children", "中年单身或离异", "housing, services, travel"),
+    ("empty nest", "空巢", "travel, health care, home improvement, gifts"),
+    ("widowed, living alone", "鳏寡独居", "medical care, security, companionship services"),
+    ("non-traditional households", "非传统家庭", "varied: small homes, convenience products"),
+)
+"""The family lifecycle table: stage (English, Chinese) and typical purchases."""
+
+
+def rfm_features(table: pd.DataFrame, log: bool = True) -> pd.DataFrame:
+    """Clustering features from an RFM table: recency, frequency and monetary, log-transformed.
+
+    RFM variables are strongly skewed (a few heavy buyers); log(1 + x) makes K-means see
+    differences among ordinary customers instead of only the extremes. Scaling is done by
+    :func:`kmeans_segments`.
+
+    >>> t = pd.DataFrame({"recency_days": [0, 9], "frequency": [1, 99], "monetary": [9.0, 999.0]})
+    >>> rfm_features(t).round(3)
+       recency_days  frequency  monetary
+    0         0.000      0.693     2.303
+    1         2.303      4.605     6.908
+    """
+    missing = [c for c in ("recency_days", "frequency", "monetary") if c not in table.columns]
+    if missing:
+        raise DataError(f"column {missing[0]!r} is missing: pass the output of crmlib.rfm.rfm_table()")
+    features = table[["recency_days", "frequency", "monetary"]].astype("float64")
+    if (features < 0).any().any():
+        column = features.columns[(features < 0).any()][0]
+        raise DataError(f"column {column!r} has negative values: RFM features cannot be negative")
+    return np.log1p(features) if log else features
+
+
+def _checked_features(features: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(features, pd.DataFrame) or features.shape[1] == 0:
+        raise DataError("features must be a DataFrame with at least one column")
+    non_numeric = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
+    if non_numeric:
+        raise DataError(f"column {non_numeric[0]!r} is not numeric: K-means needs numbers")
+    if features.isna().any().any():
+        column = features.columns[features.isna().any()][0]
+        rows = features.index[features[column].isna().to_numpy()][:5].tolist()
+        raise DataError(f"column {column!r} has missing values (first rows: {rows})")
+    return features
+
+
+def kmeans_segments(features: pd.DataFrame, k: int, seed: int = 0, scale: bool = True) -> pd.Series:
+    """Assign each customer to one of ``k`` K-means segments, numbered 0..k-1 from the largest.
+
+    Features are standardised first (mean 0, standard deviation 1) unless ``scale=False``, so that
+    no variable dominates because of its unit. ``seed`` makes the result repeatable.
+
+    >>> f = pd.DataFrame({"x": [0.0, 0.1, 0.2, 5.0, 5.1], "y": [0.0, 0.2, 0.1, 5.0, 4.9]})
+    >>> kmeans_segments(f, k=2).tolist()
+    [0, 0, 0, 1, 1]
+    """
+    features = _checked_features(features)
+    if not isinstance(k, (int, np.integer)) or not 1 <= k <= len(features):
+        raise DataError(f"k must be a whole number from 1 to the number of customers ({len(features)}), got {k!r}")
+    x = StandardScaler().fit_transform(features) if scale else features.to_numpy()
+    labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(x)
+    sizes = pd.Series(labels).value_counts()
+    order = sorted(sizes.index, key=lambda label: (-sizes[label], label))
+    renumber = {old: new for new, old in enumerate(order)}
+    return pd.Series([renumber[label] for label in labels], index=features.index, name="segment")
+
+
+def segment_profiles(data: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
+    """Size, share and the mean of every numeric column, per segment: the basis for naming segments.
+
+    >>> data = pd.DataFrame({"monetary": [10.0, 20.0, 300.0]})
+    >>> segment_profiles(data, pd.Series([0, 0, 1]))
+             size     share  monetary
+    segment
+    0           2  0.666667      15.0
+    1           1  0.333333     300.0
+    """
+    if len(data) != len(segments):
+        raise DataError(f"{len(data)} customers but {len(segments)} segment labels")
+    numeric = data.select_dtypes("number")
+    grouped = numeric.groupby(np.asarray(segments))
+    profile = grouped.mean()
+    profile.insert(0, "share", grouped.size() / len(data))
+    profile.insert(0, "size", grouped.size())
+    profile.index.name = "segment"
+    return profile
+
+
+def elbow_table(features: pd.DataFrame, ks=range(2, 9), seed: int = 0, scale: bool = True) -> pd.DataFrame:
+    """Inertia (within-segment sum of squares) and mean silhouette for each k.
+
+    The elbow is the k after which inertia stops falling fast; a higher silhouette means
+    tighter, better separated segments.
+
+    >>> f = pd.DataFrame({"x": [0.0, 0.1, 0.2, 5.0, 5.1, 9.0, 9.2]})
+    >>> elbow_table(f, ks=[2, 3])["silhouette"].idxmax()
+    3
+    """
+    features = _checked_features(features)
+    x = StandardScaler().fit_transform(features) if scale else features.to_numpy()
+    rows = []
+    for k in ks:
+        if not 2 <= k < len(features):
+            raise DataError(f"k = {k} needs between 2 and {len(features) - 1} segments for a silhouette")
+        model = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(x)
+        rows.append({"k": k, "inertia": model.inertia_, "silhouette": silhouette_score(x, model.labels_)})
+    return pd.DataFrame(rows).set_index("k")
+
+
+def evaluate_segments(
+    features: pd.DataFrame,
+    segments: pd.Series,
+    value: pd.Series | None = None,
+    reachable: pd.Series | None = None,
+    min_share: float = 0.05,
+    min_silhouette: float = 0.1,
+    min_reachable: float = 0.5,
+    scale: bool = True,
+) -> pd.DataFrame:
+    """Check each segment against the course's evaluation rules.
+
+    - ``large_enough``: share of customers >= ``min_share`` (worth a campaign of its own)
+    - ``distinct``: mean silhouette of its members >= ``min_silhouette`` (its customers are closer
+      to each other than to other segments: a distinct campaign can be built)
+    - ``reachable``: share of members we can contact >= ``min_reachable`` (needs ``reachable``)
+    - ``profitable``: mean ``value`` > 0 (needs ``value``)
+    - ``passes``: all the rules that could be checked
+
+    >>> f = pd.DataFrame({"x": [0.0, 0.1, 0.2, 0.3, 5.0, 5.1, 5.2, 9.0]})
+    >>> report = evaluate_segments(f, pd.Series([0, 0, 0, 0, 1, 1, 1, 2]), min_share=0.2)
+    >>> report[["size", "large_enough", "distinct", "passes"]]
+             size  large_enough  distinct  passes
+    segment
+    0           4          True      True    True
+    1           3          True      True    True
+    2           1         False     False   False
+    """
+    features = _checked_features(features)
+    segments = pd.Series(np.asarray(segments), index=features.index)
+    x = StandardScaler().fit_transform(features) if scale else features.to_numpy()
+    sizes = segments.value_counts().sort_index()
+    report = pd.DataFrame({"size": sizes, "share": sizes / len(segments)})
+    report.index.name = "segment"
+    if len(sizes) >= 2:
+        silhouette = pd.Series(silhouette_samples(x, segments.to_numpy()), index=features.index)
+        # a one-customer segment has silhouette 0 by convention
+        report["silhouette"] = silhouette.groupby(segments).mean()
+    else:
+        report["silhouette"] = np.nan
+    report["large_enough"] = report["share"] >= min_share
+    report["distinct"] = report["silhouette"] >= min_silhouette
+    rules = ["large_enough", "distinct"]
+    if reachable is not None:
+        reach = pd.Series(np.asarray(reachable, dtype=bool), index=features.index)
+        report["reachable_share"] = reach.groupby(segments).mean()
+        report["reachable"] = report["reachable_share"] >= min_reachable
+        rules.append("reachable")
+    if value is not None:
+        worth = pd.Series(np.asarray(value, dtype="float64"), index=features.index)
+        report["mean_value"] = worth.groupby(segments).mean()
+        report["profitable"] = report["mean_value"] > 0
+        rules.append("profitable")
+    report["passes"] = report[rules].all(axis=1)
+    return report

@@ -1,0 +1,171 @@
+"""The one door for purchase data: every crmlib function that takes transactions goes through here.
+
+A transaction table has one row per purchase: who bought (customer id), when (date) and how much
+(amount). ``validate_transactions`` checks it and returns a clean copy with the standard column
+names ``customer_id``, ``date`` and ``amount``; anything it cannot use raises
+:class:`crmlib.DataError` with a message that names the column, the problem and the first
+offending rows, so that the reader knows what to fix.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from crmlib.errors import DataError
+
+STANDARD_COLUMNS = ("customer_id", "date", "amount")
+RETURNS_POLICIES = ("error", "drop", "keep")
+_SHOWN_ROWS = 5
+
+
+class DataWarning(UserWarning):
+    """Rows were dropped on purpose (for example returns); the message says how many and why."""
+
+
+def _first_rows(frame: pd.DataFrame, mask, column: str) -> str:
+    """Describe the offending rows: how many, and the first ones by index label with their values."""
+    bad = frame.loc[np.asarray(mask), column]
+    shown = bad.iloc[:_SHOWN_ROWS]
+    items = ", ".join(
+        f"row {label!r} ({'missing' if pd.isna(value) else repr(value)})"
+        for label, value in zip(shown.index, shown.tolist())
+    )
+    more = f" and {len(bad) - _SHOWN_ROWS:,} more" if len(bad) > _SHOWN_ROWS else ""
+    return f"{len(bad):,} row{'s' if len(bad) != 1 else ''}: {items}{more}"
+
+
+def _problem(column: str, what: str, frame: pd.DataFrame, mask, fix: str) -> DataError:
+    return DataError(f"column {column!r}: {what} in {_first_rows(frame, mask, column)}. {fix}")
+
+
+def validate_transactions(
+    df: pd.DataFrame,
+    customer: str = "customer_id",
+    date: str = "date",
+    amount: str = "amount",
+    asof=None,
+    returns: str = "error",
+) -> pd.DataFrame:
+    """Check a transaction table and return a clean copy with the standard column names.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per purchase.
+    customer, date, amount : str
+        Names of the customer-id, purchase-date and purchase-amount columns in ``df``.
+    asof : date-like, optional
+        The analysis date ("today"). A purchase after it is an error: it cannot have happened yet.
+    returns : {"error", "drop", "keep"}
+        What to do with rows whose amount is zero or negative (returns, refunds, free items):
+        ``"error"`` raises (the default: nothing is lost silently), ``"drop"`` removes them and
+        warns with their count (also kept in ``result.attrs["dropped_rows"]``), ``"keep"`` keeps
+        them so that totals are net of returns.
+
+    Returns
+    -------
+    DataFrame
+        A copy with columns ``customer_id``, ``date`` (datetime64) and ``amount`` (float64) first,
+        the other columns after them, and the original index.
+
+    Raises
+    ------
+    crmlib.DataError
+        For an empty table, a missing column, a missing customer id, a missing or unparsable date,
+        a missing or non-numeric amount, a zero or negative amount (with ``returns="error"``), or a
+        purchase after ``asof``. The message names the column, the problem and the first rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"cust": ["a", "b"], "day": ["2004-11-01", "2004-11-20"],
+    ...                    "yuan": ["120.5", "80"]})
+    >>> clean = validate_transactions(tx, customer="cust", date="day", amount="yuan")
+    >>> clean.columns.tolist()
+    ['customer_id', 'date', 'amount']
+    >>> clean["amount"].tolist()
+    [120.5, 80.0]
+    >>> validate_transactions(tx.assign(yuan=["120.5", "free"]), "cust", "day", "yuan")
+    Traceback (most recent call last):
+    ...
+    crmlib.errors.DataError: column 'yuan': amounts are not numbers in 1 row: row 1 ('free'). ...
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(f"transactions must be a pandas DataFrame, got {type(df).__name__}")
+    if returns not in RETURNS_POLICIES:
+        raise DataError(f"returns must be one of {RETURNS_POLICIES}, got {returns!r}")
+    missing = [c for c in (customer, date, amount) if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"column {missing[0]!r} is missing: the transactions have columns {list(df.columns)}. "
+            f"Name the customer, date and amount columns with customer=, date=, amount=."
+        )
+    if len(df) == 0:
+        raise DataError("the transactions are empty: there is no purchase to analyse")
+
+    ids = df[customer]
+    if ids.isna().any():
+        raise _problem(customer, "customer ids are missing", df, ids.isna(),
+                       "Every purchase needs the customer who made it.")
+
+    dates = df[date]
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        parsed = pd.to_datetime(dates, errors="coerce")
+        unparsable = parsed.isna() & dates.notna()
+        if unparsable.any():
+            raise _problem(date, "dates cannot be read", df, unparsable,
+                           "Write dates as YYYY-MM-DD.")
+        dates = parsed
+    if dates.isna().any():
+        raise _problem(date, "dates are missing", df, dates.isna(),
+                       "Every purchase needs the date it was made.")
+
+    amounts = df[amount]
+    if not pd.api.types.is_numeric_dtype(amounts) or pd.api.types.is_bool_dtype(amounts):
+        parsed = pd.to_numeric(amounts, errors="coerce")
+        not_numbers = parsed.isna() & amounts.notna()
+        if not_numbers.any():
+            raise _problem(amount, "amounts are not numbers", df, not_numbers,
+                           "Write amounts as plain numbers, without currency signs.")
+        amounts = parsed
+    amounts = amounts.astype("float64")
+    if amounts.isna().any():
+        raise _problem(amount, "amounts are missing", df, amounts.isna(),
+                       "Every purchase needs an amount.")
+
+    if asof is not None:
+        asof = pd.Timestamp(asof)
+        future = dates > asof
+        if future.all():
+            raise DataError(
+                f"column {date!r}: asof {asof.date()} is before every purchase (the first is "
+                f"{dates.min().date()}): choose an analysis date after the purchases"
+            )
+        if future.any():
+            raise _problem(date, f"purchases are after asof {asof.date()}", df, future,
+                           "A purchase cannot happen after the analysis date: check the dates or asof.")
+
+    clean = df.rename(columns={customer: "customer_id", date: "date", amount: "amount"})
+    clean = clean.assign(date=dates.to_numpy(), amount=amounts.to_numpy())
+    others = [c for c in clean.columns if c not in STANDARD_COLUMNS]
+    clean = clean[list(STANDARD_COLUMNS) + others]
+
+    nonpositive = clean["amount"] <= 0
+    if nonpositive.any():
+        if returns == "error":
+            raise _problem(amount, "amounts are zero or negative (returns?)", df, nonpositive.to_numpy(),
+                           "Pass returns='drop' to leave them out or returns='keep' to net them.")
+        if returns == "drop":
+            n = int(nonpositive.sum())
+            warnings.warn(
+                f"dropped {n:,} of {len(clean):,} rows with a zero or negative amount (returns) "
+                f"from column {amount!r}; pass returns='keep' to net them instead",
+                DataWarning,
+                stacklevel=2,
+            )
+            clean = clean.loc[~nonpositive.to_numpy()]
+            clean.attrs["dropped_rows"] = {"returns": n}
+    return clean

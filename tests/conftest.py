@@ -1,0 +1,31 @@
+"""Shared test set-up: a headless matplotlib, the venv's bin/ on PATH, and a few small fixtures."""
+
+import os
+import sys
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+# nbgrader runs `alembic` (and notebooks run `jupyter`) by name: the venv's bin/ must be on PATH.
+VENV_BIN = str(Path(sys.executable).parent)
+if VENV_BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = VENV_BIN + os.pathsep + os.environ.get("PATH", "")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def root() -> Path:
+    """The repository root."""
+    return ROOT
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

@@ -1,0 +1,244 @@
+"""Every number of the course brief (../shared/COURSE-BRIEF.md), computed by crmlib, written out.
+
+Each test is named after its source: the course's chapter 2 (客户关系管理理论基础, "ch2"), the value
+segmentation essay ("essay"), Hughes (1994) for RFM, and the Quansheng case.
+"""
+
+import pandas as pd
+import pytest
+
+from crmlib import churn, clv, datasets, lifecycle, rfm, value
+
+
+# -- 2. Customer lifecycle ---------------------------------------------------------------------
+
+def test_ch2_company_a_loses_20_of_100_a_year_churn_20_percent_lifetime_5_years_20_replacements():
+    churn_a = lifecycle.churn_rate(lost=20, customers=100)
+    assert churn_a == 0.20
+    assert lifecycle.average_lifetime(churn_a) == 5.0
+    assert lifecycle.replacements_needed(100, churn_a) == 20.0
+
+
+def test_ch2_company_b_loses_10_of_100_a_year_churn_10_percent_lifetime_10_years_10_replacements():
+    churn_b = lifecycle.churn_rate(lost=10, customers=100)
+    assert churn_b == 0.10
+    assert lifecycle.average_lifetime(churn_b) == 10.0
+    assert lifecycle.replacements_needed(100, churn_b) == 10.0
+
+
+def test_ch2_lifecycle_profit_is_total_profit_minus_total_investment():
+    assert lifecycle.lifecycle_profit(
+        base_profit=1000, cost_savings=100, referral_value=150,
+        acquisition_cost=300, price_concessions=50, referral_damage=25,
+    ) == 875.0
+
+
+def test_ch2_six_lifecycle_stages_and_four_relationship_phases():
+    assert [name for name, _ in lifecycle.LIFECYCLE_STAGES] == [
+        "potential", "development", "growth", "maturity", "decline", "termination"]
+    assert [chinese for _, chinese in lifecycle.RELATIONSHIP_PHASES] == ["考察期", "形成期", "稳定期", "退化期"]
+
+
+def test_ch2_profit_is_an_inverted_u_largest_in_stability_falling_fast_in_decline():
+    curve = lifecycle.profit_curve()
+    mean = curve.groupby("phase", sort=False)["profit"].mean()
+    assert list(mean.index) == ["exploration", "formation", "stability", "decline"]
+    assert mean["exploration"] < mean["formation"] < mean["stability"]
+    assert curve.loc[curve["profit"].idxmax(), "phase"] == "stability"
+    decline = curve[curve["phase"] == "decline"]["profit"]
+    assert decline.iloc[-1] < mean["formation"]  # falls fast
+
+
+# -- 1. Relationship marketing -----------------------------------------------------------------
+
+def test_ch2_delivered_value_is_total_customer_value_minus_total_customer_cost():
+    assert value.delivered_value(total_customer_value=1500, total_customer_cost=1100) == 400
+
+
+def test_ch2_retention_rate_is_one_minus_churn_60_percent_when_40_of_100_leave():
+    assert lifecycle.retention_rate(lost=40, customers=100) == pytest.approx(0.60)
+
+
+# -- 3. Customer lifetime value ----------------------------------------------------------------
+
+def test_ch2_lifetime_value_of_the_30_year_old_customer_is_48000_undiscounted():
+    per_year = 100 * 2 * 12  # 100 yuan a purchase, 2 purchases a month
+    assert per_year == 2400
+    assert clv.customer_lifetime_value(per_year, years=20) == 48_000.0
+    assert value.simple_ltv(per_year, 20) == 48_000
+
+
+def test_ch2_the_48000_customer_discounted_at_8_percent_is_worth_23563_55_today():
+    discounted = clv.customer_lifetime_value(2400, years=20, rate=0.08)
+    assert discounted == pytest.approx(23_563.55, abs=0.005)
+    assert clv.group_lifetime_value(2400, 0, 0.08, 20) == pytest.approx(discounted)
+
+
+def test_ch2_single_customer_clv_discounts_each_year_from_year_1():
+    # V = sum (Q_t - C_t) / (1 + i)^t = 100/1.1 + 200/1.21 + 300/1.331
+    value_ = clv.customer_lifetime_value([150, 250, 350], costs=[50, 50, 50], rate=0.10)
+    assert value_ == pytest.approx(90.909091 + 165.289256 + 225.394440, abs=1e-5)
+    assert value_ == pytest.approx(481.59, abs=0.005)
+
+
+def test_ch2_pvifa_is_the_annuity_factor():
+    assert clv.pvifa(0.10, 3) == pytest.approx(2.486852, abs=1e-6)
+    assert clv.pvifa(0.08, 20) == pytest.approx(9.818147, abs=1e-6)
+    assert clv.pvifa(0.0, 20) == 20.0
+
+
+def test_ch2_cohort_table_average_ltv_is_66_08_at_the_end_of_year_3():
+    table = clv.cohort_ltv_table(**datasets.load_cohort_ltv_inputs())
+    assert table.loc["ltv", "year 3"] == pytest.approx(66.08, abs=1e-9)
+    assert table.loc["cumulative_npv", "year 3"] == pytest.approx(660_800.0, abs=1e-6)
+
+
+def test_ch2_cohort_table_a_customer_lost_after_year_1_is_a_loss_of_12():
+    table = clv.cohort_ltv_table(**datasets.load_cohort_ltv_inputs())
+    assert table.loc["ltv", "year 1"] == pytest.approx(-12.0, abs=1e-9)
+
+
+def test_ch2_cohort_table_inputs_are_the_sources_10000_customers_60_percent_70_percent_60_and_20():
+    inputs = datasets.load_cohort_ltv_inputs()
+    table = clv.cohort_ltv_table(**inputs)
+    assert table.loc["customers", "year 1"] == 10_000
+    assert table.loc["retention_rate", "year 1"] == 0.60
+    assert table.loc["customers", "year 2"] == pytest.approx(6_000)  # 40 % lost after year 1
+    assert table.loc["cost_of_sales_rate", "year 1"] == 0.70
+    assert table.loc["acquisition_cost", "year 1"] == 60 * 10_000
+    per_customer_later = sum(line[1] for line in inputs["yearly_costs"].values())
+    assert per_customer_later == 20
+    assert table.loc["discount_factor"].round(4).tolist() == [1.0, 1.2, 1.44]
+    # acquisition alone is not profitable: only years 2 and 3 make money
+    assert table.loc["profit"].tolist() == pytest.approx([-120_000.0, 420_000.0, 620_352.0])
+
+
+# -- 4. Value segmentation and the pyramid -----------------------------------------------------
+
+def test_essay_share_of_wallet_100_of_1000_is_10_percent():
+    assert value.share_of_wallet(our_spend=100, category_spend=1000) == 0.10
+    assert 1000 * value.share_of_wallet(100, 1000) == 100
+
+
+def test_quansheng_tiers_are_1_4_15_80_percent_10_40_150_800_of_1000_customers():
+    assert value.TIER_SHARES == (0.01, 0.04, 0.15, 0.80)
+    assert value.tier_sizes(1000) == [10, 40, 150, 800]
+    tiers = value.value_tiers(pd.Series(range(1, 1001), index=[f"c{i}" for i in range(1000)]))
+    assert tiers["tier"].value_counts(sort=False).to_dict() == {"top": 10, "high": 40, "mid": 150, "low": 800}
+    assert tiers["pyramid"].value_counts(sort=False).to_dict() == {"diamond": 10, "gold": 40, "brass": 150, "lead": 800}
+
+
+def test_essay_pyramid_tiers_and_their_moves():
+    assert value.PYRAMID == ("diamond", "gold", "brass", "lead")
+    assert value.PYRAMID_CHINESE == {"diamond": "钻石", "gold": "黄金", "brass": "黄铜", "lead": "重铅"}
+    assert value.TIER_MOVES["lead"] == ("move up", "cut benefits")
+    assert value.TIER_MOVES["brass"] == ("move up", "maintain", "cut benefits")
+    assert value.TIER_MOVES["gold"] == ("move up", "extend", "care")
+    assert value.TIER_MOVES["diamond"] == ("strengthen", "extend", "loyalty care")
+
+
+def test_essay_20_80_rule_top_20_percent_share_of_value():
+    values = pd.Series([80.0] + [5.0] * 4)  # 1 of 5 customers = 20 %, 80 of 100 = 80 %
+    assert value.pareto_share(values, top=0.2) == pytest.approx(0.80)
+
+
+# -- 6. RFM (Hughes 1994) ----------------------------------------------------------------------
+
+def test_hughes_5_by_5_by_5_is_125_cells():
+    assert rfm.cell_count(5) == 125
+
+
+def test_hughes_cell_532_is_r_group_5_f_group_3_m_group_2():
+    table = pd.DataFrame(
+        {"recency_days": [1, 10, 20, 30, 40], "frequency": [3, 1, 2, 4, 5], "monetary": [20.0, 10, 30, 40, 50]},
+        index=pd.Index(["x", "b", "c", "d", "e"], name="customer_id"),
+    )
+    scored = rfm.rfm_scores(table)
+    assert scored.loc["x", ["R", "F", "M"]].tolist() == [5, 3, 2]
+    assert scored.loc["x", "cell"] == "532"
+
+
+def test_hughes_every_one_of_the_125_cells_occurs_with_enough_customers():
+    tx = datasets.make_transactions(3000, seed=1)
+    scored = rfm.rfm_scores(rfm.rfm_table(tx, asof=tx["date"].max(), window_days=None))
+    assert scored["cell"].str.fullmatch(r"[1-5]{3}").all()
+    assert scored["cell"].nunique() > 100
+
+
+def test_hughes_mail_only_cells_with_a_positive_break_even_index_such_as_555():
+    scores = pd.DataFrame({"cell": ["555"] * 10 + ["111"] * 10,
+                           "responded": [True] * 3 + [False] * 7 + [False] * 10})
+    result = rfm.cell_response(scores, "responded", cost_per_contact=2.0, profit_per_response=40.0)
+    # break-even rate 2/40 = 5 %; cell 555 responds 30 % -> index (0.30 - 0.05) / 0.05 x 100 = 500
+    assert result.loc["555", "break_even_index"] == pytest.approx(500.0)
+    assert result.loc["111", "break_even_index"] == pytest.approx(-100.0)
+    assert result["mail"].to_dict() == {"555": True, "111": False}
+
+
+# -- 7. The Quansheng case ---------------------------------------------------------------------
+
+QUANSHENG_TODAY = "2004-11-27"
+
+
+@pytest.fixture(scope="module")
+def quansheng_alerts():
+    tx = datasets.load_quansheng()
+    alerts = churn.purchase_cycle_alerts(tx, asof=QUANSHENG_TODAY, window_days=365)
+    names = tx.drop_duplicates("customer_id").set_index("customer_id")["customer_name"]
+    return alerts.assign(name=names.reindex(alerts.index)).set_index("name")
+
+
+def test_quansheng_over_40_million_yuan_about_1000_customers_today_2004_11_27():
+    tx = datasets.load_quansheng()
+    assert tx["amount"].sum() > 40_000_000
+    assert tx["customer_id"].nunique() == 1000
+    assert tx["date"].max() <= pd.Timestamp(QUANSHENG_TODAY)
+    assert tx["date"].min() > pd.Timestamp(QUANSHENG_TODAY) - pd.Timedelta(days=365)
+
+
+def test_quansheng_tm_equals_m_times_f():
+    table = rfm.rfm_table(datasets.load_quansheng(), asof=QUANSHENG_TODAY)
+    assert (table["avg_amount"] * table["frequency"]).to_numpy() == pytest.approx(table["monetary"].to_numpy())
+
+
+def test_quansheng_tm_tiers_are_10_40_150_800_and_the_seven_firms_are_high_or_mid():
+    tx = datasets.load_quansheng()
+    tm = rfm.rfm_table(tx, asof=QUANSHENG_TODAY)["monetary"]
+    tiers = value.value_tiers(tm)
+    assert tiers["tier"].value_counts(sort=False).tolist() == [10, 40, 150, 800]
+    names = tx.drop_duplicates("customer_id").set_index("customer_id")["customer_name"]
+    seven = names[names.isin(list("甲乙丙丁戊己庚"))].index
+    assert set(tiers.loc[seven, "tier"]) <= {"high", "mid"}
+    assert len(seven) == 7
+
+
+def test_quansheng_jia_wu_geng_are_inside_their_cycle_safe(quansheng_alerts):
+    for firm in "甲戊庚":
+        assert quansheng_alerts.loc[firm, "delta"] > 0
+        assert quansheng_alerts.loc[firm, "status"] == "safe"
+
+
+def test_quansheng_ding_is_on_the_line_delta_0(quansheng_alerts):
+    assert quansheng_alerts.loc["丁", "delta"] == 0
+    assert quansheng_alerts.loc["丁", "status"] == "watch"
+
+
+def test_quansheng_yi_is_4_days_over_a_46_day_cycle_normal_fluctuation(quansheng_alerts):
+    yi = quansheng_alerts.loc["乙"]
+    assert round(yi["P"]) == 46
+    assert round(-yi["delta"]) == 4
+    assert yi["status"] == "watch"  # treated like 丁
+
+
+def test_quansheng_bing_and_ji_are_26_and_22_days_over_a_17_day_cycle_high_risk(quansheng_alerts):
+    for firm, overdue in (("丙", 26), ("己", 22)):
+        row = quansheng_alerts.loc[firm]
+        assert round(row["P"]) == 17
+        assert round(-row["delta"]) == overdue
+        assert row["status"] == "high risk"
+
+
+def test_quansheng_overdue_firms_are_yi_bing_ji(quansheng_alerts):
+    seven = quansheng_alerts.loc[list("甲乙丙丁戊己庚")]
+    assert sorted(seven.index[seven["delta"] < 0]) == sorted("乙丙己")
+    assert sorted(seven.index[seven["delta"] > 0]) == sorted("甲戊庚")
