@@ -85,15 +85,17 @@ def rfm_table(
             )
         if not in_window.all():
             tx = tx.loc[in_window]
-    grouped = tx.groupby("customer_id", sort=True)
-    table = grouped.agg(
-        last_purchase=("date", "max"),
-        frequency=("date", "size"),
-        monetary=("amount", "sum"),
-    )
-    table["recency_days"] = (asof - table["last_purchase"]).dt.days
-    table["avg_amount"] = table["monetary"] / table["frequency"]
-    return table[list(RFM_COLUMNS)]
+    by_customer = tx.groupby("customer_id", sort=True)
+    last_purchase = by_customer["date"].max()
+    frequency = by_customer.size()
+    monetary = by_customer["amount"].sum()
+    return pd.DataFrame({
+        "recency_days": (asof - last_purchase).dt.days,
+        "frequency": frequency,
+        "monetary": monetary,
+        "avg_amount": monetary / frequency,
+        "last_purchase": last_purchase,
+    })
 
 
 def quantile_scores(values: pd.Series, bins: int = 5, higher_is_better: bool = True) -> pd.Series:

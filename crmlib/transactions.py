@@ -112,13 +112,14 @@ def validate_transactions(
                        "Every purchase needs the customer who made it.")
 
     dates = df[date]
+    retyped = False
     if not pd.api.types.is_datetime64_any_dtype(dates):
         parsed = pd.to_datetime(dates, errors="coerce")
         unparsable = parsed.isna() & dates.notna()
         if unparsable.any():
             raise _problem(date, "dates cannot be read", df, unparsable,
                            "Write dates as YYYY-MM-DD.")
-        dates = parsed
+        dates, retyped = parsed, True
     if dates.isna().any():
         raise _problem(date, "dates are missing", df, dates.isna(),
                        "Every purchase needs the date it was made.")
@@ -130,28 +131,30 @@ def validate_transactions(
         if not_numbers.any():
             raise _problem(amount, "amounts are not numbers", df, not_numbers,
                            "Write amounts as plain numbers, without currency signs.")
-        amounts = parsed
-    amounts = amounts.astype("float64")
+        amounts, retyped = parsed, True
+    if amounts.dtype != "float64":
+        amounts, retyped = amounts.astype("float64"), True
     if amounts.isna().any():
         raise _problem(amount, "amounts are missing", df, amounts.isna(),
                        "Every purchase needs an amount.")
 
     if asof is not None:
         asof = pd.Timestamp(asof)
-        future = dates > asof
-        if future.all():
+        if dates.min() > asof:
             raise DataError(
                 f"column {date!r}: asof {asof.date()} is before every purchase (the first is "
                 f"{dates.min().date()}): choose an analysis date after the purchases"
             )
-        if future.any():
-            raise _problem(date, f"purchases are after asof {asof.date()}", df, future,
+        if dates.max() > asof:
+            raise _problem(date, f"purchases are after asof {asof.date()}", df, dates > asof,
                            "A purchase cannot happen after the analysis date: check the dates or asof.")
 
     clean = df.rename(columns={customer: "customer_id", date: "date", amount: "amount"})
-    clean = clean.assign(date=dates.to_numpy(), amount=amounts.to_numpy())
+    if retyped:
+        clean = clean.assign(date=dates.to_numpy(), amount=amounts.to_numpy())
     others = [c for c in clean.columns if c not in STANDARD_COLUMNS]
-    clean = clean[list(STANDARD_COLUMNS) + others]
+    if list(clean.columns[:3]) != list(STANDARD_COLUMNS):
+        clean = clean[list(STANDARD_COLUMNS) + others]
 
     nonpositive = clean["amount"] <= 0
     if nonpositive.any():
