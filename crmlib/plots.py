@@ -26,6 +26,11 @@ def customer_pyramid(tiers: pd.DataFrame, ax=None):
     """The customer pyramid: one band per tier, widest (lead) at the bottom, labelled with counts.
 
     ``tiers`` is the output of :func:`crmlib.value.value_tiers` (needs ``pyramid`` and ``value``).
+
+    >>> from crmlib.value import value_tiers
+    >>> ax = customer_pyramid(value_tiers(pd.Series(range(1000, 0, -1), dtype=float)))
+    >>> ax.texts[0].get_text()
+    'lead: 800 customers, 64% of value'
     """
     if "pyramid" not in tiers.columns:
         raise DataError("column 'pyramid' is missing: pass the output of crmlib.value.value_tiers() with four tiers")
@@ -55,6 +60,11 @@ def pareto_curve(table: pd.DataFrame, ax=None, mark: float = 0.2):
 
     ``table`` is the output of :func:`crmlib.value.pareto_table`; the top ``mark`` share of
     customers is marked with its share of value.
+
+    >>> from crmlib.value import pareto_table
+    >>> ax = pareto_curve(pareto_table(pd.Series([80.0, 5, 5, 5, 5])))
+    >>> ax.texts[0].get_text()
+    'top 20% of customers: 80% of value'
     """
     for column in ("customer_share", "value_share"):
         if column not in table.columns:
@@ -83,6 +93,10 @@ def rfm_heatmap(scores: pd.DataFrame, value: str | None = None, ax=None, cmap="v
 
     ``scores`` is the output of :func:`crmlib.rfm.rfm_scores` (extra columns, such as a response
     flag, may be added). The numbers are written in the cells.
+
+    >>> scores = pd.DataFrame({"R": [5, 5, 1], "F": [5, 5, 1], "M": [3, 2, 1]})
+    >>> sorted(t.get_text() for t in rfm_heatmap(scores).texts)
+    ['1', '2']
     """
     for column in ("R", "F"):
         if column not in scores.columns:
@@ -112,7 +126,13 @@ def rfm_heatmap(scores: pd.DataFrame, value: str | None = None, ax=None, cmap="v
 
 
 def ltv_curves(tables: dict[str, pd.DataFrame] | pd.DataFrame, ax=None):
-    """Average LTV by year for one or more cohort tables (:func:`crmlib.clv.cohort_ltv_table`)."""
+    """Average LTV by year for one or more cohort tables (:func:`crmlib.clv.cohort_ltv_table`).
+
+    >>> from crmlib import clv, datasets
+    >>> ax = ltv_curves(clv.cohort_ltv_table(**datasets.load_cohort_ltv_inputs()))
+    >>> ax.texts[-1].get_text()
+    '66.08'
+    """
     if isinstance(tables, pd.DataFrame):
         tables = {"cohort": tables}
     ax = _axes(ax)
@@ -133,7 +153,12 @@ def ltv_curves(tables: dict[str, pd.DataFrame] | pd.DataFrame, ax=None):
 
 
 def lifecycle_profit_curve(curve: pd.DataFrame, ax=None):
-    """The inverted-U customer-profit curve over the four relationship phases (:func:`crmlib.lifecycle.profit_curve`)."""
+    """The inverted-U customer-profit curve over the four relationship phases (:func:`crmlib.lifecycle.profit_curve`).
+
+    >>> from crmlib.lifecycle import profit_curve
+    >>> [t.get_text() for t in lifecycle_profit_curve(profit_curve()).texts]
+    ['exploration', 'formation', 'stability', 'decline']
+    """
     ax = _axes(ax)
     ax.plot(curve["time"], curve["profit"], color="C0")
     for number, phase in enumerate(pd.unique(curve["phase"])):
@@ -152,6 +177,11 @@ def alert_chart(alerts: pd.DataFrame, labels: dict | None = None, ax=None):
     Points above the diagonal R = P are overdue. ``alerts`` is the output of
     :func:`crmlib.churn.purchase_cycle_alerts`; ``labels`` maps customer ids to names to print
     next to their points (e.g. the named firms of the case).
+
+    >>> alerts = pd.DataFrame({"P": [17.4, 45.6], "R": [43, 6], "status": ["high risk", "safe"]},
+    ...                       index=["c1", "c2"])
+    >>> [t.get_text() for t in alert_chart(alerts, labels={"c1": "Bing"}).texts]
+    ['Bing']
     """
     for column in ("P", "R", "status"):
         if column not in alerts.columns:
