@@ -1,22 +1,24 @@
 """crmlib: the computations of the CRM Analytics course, one module per idea.
 
-=================  ==========================================================  =========
-module             what it computes                                            chapter
-=================  ==========================================================  =========
-``transactions``   the one door for purchase data: ``validate_transactions``   all
-``lifecycle``      churn, retention, average lifetime, replacements, profit    2
-``clv``            discounting, PVIFA, single / group CLV, the cohort table    3
-``value``          delivered value, Pareto table, value tiers, share of wallet 1, 4
-``rfm``            the RFM table, quintile scores and cells, cell response     5
-``churn``          purchase-cycle alerts (the Quansheng case)                  6
-``segment``        scaled K-means segments, elbow, silhouette, evaluation      7
-``satisfaction``   satisfaction against repurchase (the satisfaction trap)     8
-``models``         BG/NBD, Gamma-Gamma, shifted-beta-geometric                 9
-``datasets``       loaders for ``datasets/`` and a synthetic generator         all
-``plots``          the course's figures; each returns the Axes                 all
-``widgets``        ipywidgets explorers                                        3, 4, 5
-``grading``        checks for nbgrader test cells, in course words             exercises
-=================  ==========================================================  =========
+=================  ===============================================================  =========
+module             what it computes                                                 chapter
+=================  ===============================================================  =========
+``transactions``   the one door for purchase data: ``validate_transactions``        all
+``lifecycle``      churn, retention, average lifetime, replacements, profit curve   2
+``clv``            discounting, PVIFA, single and group CLV, the cohort table       3
+``value``          delivered value, Pareto table, value tiers, share of wallet      1, 4
+``rfm``            the RFM table, quintile scores and cells, cell response          5
+``churn``          purchase-cycle alerts (the Quansheng case)                       6
+``segment``        scaled K-means segments, elbow, silhouette, evaluation rules     7
+``satisfaction``   satisfaction against repurchase (the satisfaction trap)          8
+``btyd``           the repeat-buying summary x, t_x, T of each customer             9
+``models``         BG/NBD, Gamma-Gamma, shifted-beta-geometric                      9
+``datasets``       loaders for ``datasets/`` and the synthetic generators           all
+``plots``          the course's figures; each returns the Axes                      all
+``widgets``        ipywidgets explorers                                             3, 4, 5
+``grading``        checks for nbgrader test cells, in course words                  exercises
+``course``         the main job: execute, regenerate exercises, grade a demo class  make
+=================  ===============================================================  =========
 """
 
 from crmlib.errors import DataError
