@@ -8,6 +8,7 @@ file                             loader                                     what
 ``donations.csv``                :func:`load_donations`                     real: repeat donations
 ``cohort_ltv_inputs.json``       :func:`load_cohort_ltv_inputs`             the cohort LTV table's inputs
 ``quansheng_transactions.csv``   :func:`load_quansheng`                     synthetic: the Quansheng case
+``sbg_retention.csv``            :func:`load_sbg_retention`                 published: sBG retention
 (generated on demand)            :func:`make_transactions`                  synthetic retail purchases
 ===============================  =========================================  ==========================
 
@@ -37,6 +38,7 @@ __all__ = [
     "load_donations",
     "load_cohort_ltv_inputs",
     "load_quansheng",
+    "load_sbg_retention",
     "make_transactions",
     "make_quansheng",
     "write_quansheng",
@@ -192,6 +194,29 @@ def load_cohort_ltv_inputs() -> dict:
     inputs = json.loads(data_file("cohort_ltv_inputs.json").read_text(encoding="utf-8"))
     inputs.pop("about", None)
     return inputs
+
+
+def load_sbg_retention() -> pd.DataFrame:
+    """Customers still active in two cohorts of 1,000, years 0..12 (Fader & Hardie 2007).
+
+    The worked example of the shifted-beta-geometric retention model ("How to project customer
+    retention", *Journal of Interactive Marketing* 21(1)): a "regular" and a "high end" cohort of
+    a subscription business. The paper fits years 0..7 and checks the projection on years 8..12.
+
+    Returns
+    -------
+    DataFrame
+        13 rows indexed by ``year`` (int64, 0..12), columns ``regular`` and ``high_end`` (int64,
+        customers still active at the end of the year).
+
+    Examples
+    --------
+    >>> survivors = load_sbg_retention()
+    >>> survivors.loc[7].tolist()
+    [241, 491]
+    """
+    with data_file("sbg_retention.csv").open("rb") as handle:
+        return pd.read_csv(handle, dtype="int64").set_index("year")
 
 
 # --------------------------------------------------------------------------------------------
@@ -506,6 +531,34 @@ def load_quansheng() -> pd.DataFrame:
     tx["amount"] = tx["amount"].astype("float64")
     return tx
 
+
+
+def load_satisfaction_survey() -> pd.DataFrame:
+    """The satisfaction-trap survey (客户满意陷阱, chapter 8): 2,000 customers, synthetic.
+
+    Expectations met, satisfaction score and repurchase a year later, made by
+    :func:`crmlib.satisfaction.make_satisfaction_survey` (seed 2024), which documents the
+    generating model; the data card is ``datasets/satisfaction_survey.md``.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id`` (int64), ``stage`` (str: exploration / formation / stability / decline),
+        ``competition`` (str: high / low), ``basic_met``, ``potential_met``, ``satisfaction``
+        (int64 scores 1-5) and ``repurchased`` (bool).
+
+    Examples
+    --------
+    >>> survey = load_satisfaction_survey()
+    >>> survey.shape, int(survey["repurchased"].sum())
+    ((2000, 7), 1002)
+    >>> survey.columns.tolist()
+    ['customer_id', 'stage', 'competition', 'basic_met', 'potential_met', 'satisfaction', 'repurchased']
+    """
+    dtypes = {"customer_id": "int64", "basic_met": "int64", "potential_met": "int64",
+              "satisfaction": "int64", "repurchased": "bool"}
+    with data_file("satisfaction_survey.csv").open("rb") as handle:
+        return pd.read_csv(handle, encoding="utf-8", dtype=dtypes)
 
 def main(argv=None) -> int:
     """``python -m crmlib.datasets quansheng PATH``: write the Quansheng case file to PATH."""

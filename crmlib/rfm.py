@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmlib.btyd import btyd_summary  # noqa: F401  (the repeat-buying summary of chapter 9 lives in crmlib.btyd)
 from crmlib.errors import DataError
 from crmlib.transactions import validate_transactions
 
@@ -237,3 +238,179 @@ def cell_response(
     per_cell["break_even_index"] = (per_cell["response_rate"] - break_even) / break_even * 100
     per_cell["mail"] = per_cell["break_even_index"] > 0
     return per_cell.sort_values(["break_even_index", "cell"], ascending=[False, True])
+
+
+# --------------------------------------------------------------------------------------------
+# a simulated test mailing (chapter 5)
+
+#: Default settings of the simulated test mailing: the response rate of cell 111 and how much
+#: each step up in R, F and M raises the log-odds of a response, and the spread of the cells'
+#: own effects (what RFM does not see: product fit, timing, competitors' offers).
+MAILING_DEFAULTS = {
+    "base_rate": 0.01,
+    "recency_effect": 0.45,
+    "frequency_effect": 0.30,
+    "monetary_effect": 0.15,
+    "cell_noise": 0.35,
+}
+
+
+def _score_arrays(scores: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    missing = [c for c in ("R", "F", "M") if c not in scores.columns]
+    if missing:
+        raise DataError(f"column {missing[0]!r} is missing: pass the output of rfm_scores()")
+    if len(scores) == 0:
+        raise DataError("the scores are empty: there are no customers to mail")
+    arrays = []
+    for column in ("R", "F", "M"):
+        values = pd.to_numeric(scores[column], errors="coerce")
+        bad = values.isna() | (values % 1 != 0) | (values < 1) | (values > 9)
+        if bad.any():
+            first = scores.index[bad.to_numpy()][:5].tolist()
+            raise DataError(f"column {column!r} must hold whole scores from 1 to 9 (first bad rows: {first})")
+        arrays.append(values.to_numpy(dtype="int64"))
+    return arrays[0], arrays[1], arrays[2]
+
+
+def mailing_response_probability(
+    scores: pd.DataFrame,
+    seed: int = 0,
+    base_rate: float = MAILING_DEFAULTS["base_rate"],
+    recency_effect: float = MAILING_DEFAULTS["recency_effect"],
+    frequency_effect: float = MAILING_DEFAULTS["frequency_effect"],
+    monetary_effect: float = MAILING_DEFAULTS["monetary_effect"],
+    cell_noise: float = MAILING_DEFAULTS["cell_noise"],
+) -> pd.Series:
+    """The true chance that each customer answers a test mailing, in a simulated market.
+
+    A logistic model on the RFM scores with an effect of its own for every cell:
+
+        logit p = logit(base_rate) + b_R (R - 1) + b_F (F - 1) + b_M (M - 1) + e_cell,
+        e_cell ~ Normal(0, cell_noise)
+
+    so response rises with recency, frequency and money on average, recency the most and money
+    the least (Hughes 1994: "recency is the most powerful predictor"), but **not strictly**: a
+    cell's own effect ``e_cell`` (product fit, timing, competitors' offers, everything RFM does
+    not see) can lift a cell such as 552 above 555. That is why the course source says to test
+    every cell before the campaign ("多数情况下……反馈越高, 但很多时候不是这样").
+
+    The cell effects are the first 9 x 9 x 9 normal draws of ``numpy.random.default_rng(seed)``,
+    indexed by (R, F, M): a cell has the same effect whatever customers are in it.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Output of :func:`rfm_scores` (needs ``R``, ``F`` and ``M``, whole numbers 1..9).
+    seed : int
+        Seed of the simulated market (the same seed, the same cell effects).
+    base_rate : float
+        Response probability of a customer in cell 111 before its cell effect (0 < rate < 1).
+    recency_effect, frequency_effect, monetary_effect : float
+        Rise of the log-odds of responding per score step of R, F and M.
+    cell_noise : float
+        Standard deviation of the cells' own effects on the log-odds (0 = strictly monotone).
+
+    Returns
+    -------
+    Series
+        ``response_probability`` per customer, indexed like ``scores``.
+
+    Examples
+    --------
+    >>> cells = pd.DataFrame({"R": [1, 5, 5], "F": [1, 5, 5], "M": [1, 5, 2]},
+    ...                      index=pd.Index(["111", "555", "552"], name="cell"))
+    >>> mailing_response_probability(cells, cell_noise=0.0).round(4).tolist()
+    [0.01, 0.2699, 0.1908]
+    >>> mailing_response_probability(cells, seed=0).round(4).tolist()
+    [0.0104, 0.2173, 0.3218]
+    """
+    if not 0 < base_rate < 1:
+        raise DataError(f"base_rate is a probability between 0 and 1, got {base_rate!r}")
+    if cell_noise < 0:
+        raise DataError(f"cell_noise is a standard deviation and cannot be negative, got {cell_noise!r}")
+    r, f, m = _score_arrays(scores)
+    effects = np.random.default_rng(seed).normal(0.0, 1.0, size=(9, 9, 9)) * cell_noise
+    logit = (
+        np.log(base_rate / (1 - base_rate))
+        + recency_effect * (r - 1)
+        + frequency_effect * (f - 1)
+        + monetary_effect * (m - 1)
+        + effects[r - 1, f - 1, m - 1]
+    )
+    return pd.Series(1.0 / (1.0 + np.exp(-logit)), index=scores.index, name="response_probability")
+
+
+def simulate_mailing_response(scores: pd.DataFrame, seed: int = 0, **settings) -> pd.Series:
+    """Simulate a test mailing to every customer: who responds (True) and who does not.
+
+    Each customer responds with the probability of :func:`mailing_response_probability` (same
+    ``seed`` and ``settings``); the draws are uniform numbers of ``numpy.random.default_rng(seed)``
+    taken after the cell effects, one per row in the order of ``scores``. With ``seed`` fixed the
+    result is the same on every run, so a chapter and its exercise can quote its numbers.
+
+    Feed the result to :func:`cell_response` to get each cell's response rate and break-even
+    index, as after a real test mailing (Hughes 1994; course chapter 2, "在开展一个营销活动前对所有的
+    单元进行测试").
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"R": [5] * 4 + [1] * 4, "F": [5] * 4 + [1] * 4,
+    ...                        "M": [5] * 4 + [1] * 4})
+    >>> simulate_mailing_response(scores, seed=0, base_rate=0.5).tolist()
+    [True, True, True, True, False, False, True, False]
+    """
+    unknown = sorted(set(settings) - set(MAILING_DEFAULTS))
+    if unknown:
+        raise DataError(f"unknown setting {unknown[0]!r}: the settings are {', '.join(MAILING_DEFAULTS)}")
+    probability = mailing_response_probability(scores, seed=seed, **settings)
+    rng = np.random.default_rng(seed)
+    rng.normal(0.0, 1.0, size=(9, 9, 9))  # the cell effects: skip them, as above
+    draws = rng.random(len(probability))
+    return pd.Series(draws < probability.to_numpy(), index=scores.index, name="responded")
+
+
+def mailing_profit(cells: pd.DataFrame, cost_per_contact: float, profit_per_response: float) -> pd.DataFrame:
+    """What the test mailing earned: every cell mailed, against only the cells with a positive index.
+
+    For each plan: customers mailed, responses, response rate, mailing cost = customers x cost per
+    contact, and net profit = responses x profit per response - mailing cost.
+
+    Parameters
+    ----------
+    cells : DataFrame
+        Output of :func:`cell_response` (``customers``, ``responses``, ``mail``).
+    cost_per_contact, profit_per_response : float
+        As given to :func:`cell_response`.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"cell": ["555", "555", "111", "111"],
+    ...                        "responded": [True, False, False, False]})
+    >>> cells = cell_response(scores, "responded", cost_per_contact=1.0, profit_per_response=10.0)
+    >>> plans = mailing_profit(cells, cost_per_contact=1.0, profit_per_response=10.0)
+    >>> plans[["customers", "responses", "mailing_cost", "net_profit"]]
+                          customers  responses  mailing_cost  net_profit
+    plan
+    every cell                    4          1           4.0         6.0
+    positive-index cells          2          1           2.0         8.0
+    """
+    missing = [c for c in ("customers", "responses", "mail") if c not in cells.columns]
+    if missing:
+        raise DataError(f"column {missing[0]!r} is missing: pass the output of cell_response()")
+    if cost_per_contact <= 0 or profit_per_response <= 0:
+        raise DataError("cost_per_contact and profit_per_response must both be positive")
+    rows = {}
+    for plan, chosen in (("every cell", cells), ("positive-index cells", cells[cells["mail"].astype(bool)])):
+        customers = int(chosen["customers"].sum())
+        responses = int(chosen["responses"].sum())
+        cost = customers * cost_per_contact
+        rows[plan] = {
+            "customers": customers,
+            "responses": responses,
+            "response_rate": responses / customers if customers else 0.0,
+            "mailing_cost": cost,
+            "net_profit": responses * profit_per_response - cost,
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "plan"
+    return table

@@ -1,0 +1,313 @@
+"""crmlib.models: BG/NBD, Gamma-Gamma and sBG against their published results, then their maths.
+
+References (tolerances stated in each test name):
+
+- Fader, Hardie & Lee (2005), "Counting your customers the easy way", Marketing Science 24(2):
+  BG/NBD on the CDNOW sample, 39 weeks: r = 0.243, alpha = 4.414, a = 0.793, b = 2.426,
+  LL = -9582.4. Hardie's spreadsheet: E[X(39) | x = 2, t_x = 30.43, T = 38.86] = 1.226.
+- Fader, Hardie & Lee (2005), "RFM and CLV: using iso-value curves", JMR 42(4), and Hardie's
+  note "The Gamma-Gamma model of monetary value": p = 6.25, q = 3.74, gamma = 15.44 on the 946
+  repeat buyers.
+- Fader & Hardie (2007), "How to project customer retention", JIM 21(1): sBG fitted on years
+  1..7 gives alpha = 0.704, beta = 1.182 (regular) and alpha = 0.668, beta = 3.806 (high end).
+"""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crmlib import DataError
+from crmlib.btyd import btyd_summary
+from crmlib.datasets import load_cdnow_sample, load_sbg_retention
+from crmlib.models import BetaGeo, GammaGamma, ShiftedBetaGeometric
+from crmlib.models.bgnbd import bgnbd_log_likelihood
+
+PUBLISHED_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+PUBLISHED_GG = {"p": 6.25, "q": 3.74, "gamma": 15.44}
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    return btyd_summary(load_cdnow_sample(), "1997-09-30", "1998-06-30", returns="keep")
+
+
+@pytest.fixture(scope="module")
+def bgnbd(cdnow):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ConvergenceWarning, no RuntimeWarning
+        return BetaGeo().fit(cdnow)
+
+
+@pytest.fixture(scope="module")
+def gamma_gamma(cdnow):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return GammaGamma().fit(cdnow)
+
+
+def sbg_retention() -> pd.DataFrame:
+    """The Fader & Hardie (2007) survivor counts shipped as datasets/sbg_retention.csv."""
+    return load_sbg_retention()
+
+
+# -- published results -------------------------------------------------------------------------
+
+def test_bgnbd_params_match_fader_hardie_lee_2005_cdnow_within_0_0005(bgnbd):
+    for name, published in PUBLISHED_BGNBD.items():
+        assert bgnbd.params_[name] == pytest.approx(published, abs=5e-4), name
+    assert bgnbd.converged_
+    assert bgnbd.n_customers_ == 2357
+
+
+def test_bgnbd_log_likelihood_matches_fader_hardie_lee_2005_minus_9582_4_within_0_05(bgnbd, cdnow):
+    assert bgnbd.log_likelihood_ == pytest.approx(-9582.4, abs=0.05)
+    # and the published (rounded) parameters give the same value to within 0.05 too
+    published = BetaGeo.from_params(**PUBLISHED_BGNBD)
+    assert published.log_likelihood(cdnow).sum() == pytest.approx(-9582.4, abs=0.05)
+
+
+def test_hardie_spreadsheet_expected_purchases_in_39_weeks_x2_tx30_43_T38_86_is_1_226_within_0_0005():
+    model = BetaGeo.from_params(**PUBLISHED_BGNBD)
+    customer = {"x": 2, "t_x": 30.43, "T": 38.86}
+    assert model.expected_purchases(customer, t=39).iloc[0] == pytest.approx(1.226, abs=5e-4)
+
+
+def test_gamma_gamma_params_match_fader_hardie_lee_2005_rfm_clv_946_repeat_buyers_within_0_005(gamma_gamma):
+    assert gamma_gamma.n_customers_ == 946
+    for name, published in PUBLISHED_GG.items():
+        assert gamma_gamma.params_[name] == pytest.approx(published, abs=5e-3), name
+
+
+@pytest.mark.parametrize("cohort, alpha, beta", [("regular", 0.704, 1.182), ("high_end", 0.668, 3.806)])
+def test_sbg_fader_hardie_2007_years_1_to_7_give_published_alpha_beta_within_0_0005(cohort, alpha, beta):
+    survivors = sbg_retention().loc[0:7, cohort]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = ShiftedBetaGeometric().fit(survivors)
+    assert model.params_["alpha"] == pytest.approx(alpha, abs=5e-4)
+    assert model.params_["beta"] == pytest.approx(beta, abs=5e-4)
+    assert model.n_periods_ == 7 and model.cohort_size_ == 1000
+
+
+def test_sbg_retention_dataset_is_fader_hardie_2007_table():
+    data = sbg_retention()
+    assert data.index.tolist() == list(range(13))
+    assert data["regular"].tolist() == [1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173]
+    assert data["high_end"].tolist() == [1000, 869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394]
+
+
+def test_sbg_fader_hardie_2007_projects_year_12_of_the_regular_cohort_within_5_customers():
+    # Fitted on years 0..7, the model projects the unseen years 8..12 closely (the paper's point).
+    data = sbg_retention()
+    model = ShiftedBetaGeometric().fit(data.loc[0:7, "regular"])
+    projected = model.expected_survivors(12)
+    assert (projected.loc[8:12] - data.loc[8:12, "regular"]).abs().max() < 5
+
+
+# -- BG/NBD maths ------------------------------------------------------------------------------
+
+def test_bgnbd_holdout_forecast_is_of_the_right_size(bgnbd, cdnow):
+    predicted = bgnbd.expected_purchases(cdnow, cdnow["T_holdout"])
+    assert predicted.index.equals(cdnow.index)
+    actual = cdnow["x_holdout"].sum()
+    assert 0.8 * actual < predicted.sum() < 1.1 * actual
+
+
+def test_bgnbd_probabilities_of_purchase_counts_add_up_to_one_with_mean_e_x_t():
+    model = BetaGeo.from_params(**PUBLISHED_BGNBD)
+    t = 38.86
+    probabilities = np.array([model.probability_of_purchases(t, n) for n in range(400)])
+    assert probabilities.sum() == pytest.approx(1.0, abs=1e-9)
+    mean = (np.arange(400) * probabilities).sum()
+    assert mean == pytest.approx(model.expected_purchases_new(t), rel=1e-6)
+
+
+def test_bgnbd_a_customer_with_no_history_is_forecast_like_a_new_one():
+    model = BetaGeo.from_params(**PUBLISHED_BGNBD)
+    for t in (1.0, 39.0, 520.0):
+        conditional = model.expected_purchases({"x": 0, "t_x": 0.0, "T": 1e-9}, t).iloc[0]
+        assert conditional == pytest.approx(model.expected_purchases_new(t), rel=1e-6)
+
+
+def test_bgnbd_p_alive_is_1_without_repeat_purchases_and_falls_with_time_since_the_last():
+    model = BetaGeo.from_params(**PUBLISHED_BGNBD)
+    assert model.p_alive({"x": 0, "t_x": 0.0, "T": 30.0}).iloc[0] == 1.0
+    p = model.p_alive({"x": [3, 3, 3], "t_x": [35.0, 20.0, 5.0], "T": [38.0, 38.0, 38.0]})
+    assert p.is_monotonic_decreasing and p.between(0, 1).all()
+
+
+def test_bgnbd_log_likelihood_equals_the_direct_formula_for_small_counts():
+    from scipy.special import beta as B, gamma as G
+
+    r, alpha, a, b = PUBLISHED_BGNBD.values()
+    for x, t_x, T in [(0, 0.0, 30.0), (1, 10.0, 30.0), (5, 25.5, 38.0)]:
+        direct = (B(a, b + x) / B(a, b) * G(r + x) * alpha**r / (G(r) * (alpha + T) ** (r + x)))
+        if x > 0:
+            direct += B(a + 1, b + x - 1) / B(a, b) * G(r + x) * alpha**r / (G(r) * (alpha + t_x) ** (r + x))
+        got = bgnbd_log_likelihood((r, alpha, a, b), np.array([x]), np.array([t_x]), np.array([T]))[0]
+        assert got == pytest.approx(np.log(direct), rel=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(x=st.integers(0, 10**7), share=st.floats(0.001, 1.0), T=st.floats(0.01, 1e4))
+def test_bgnbd_stays_finite_for_customers_with_very_many_purchases(x, share, T):
+    model = BetaGeo.from_params(**PUBLISHED_BGNBD)
+    t_x = share * T if x > 0 else 0.0
+    customer = {"x": x, "t_x": t_x, "T": T}
+    assert np.isfinite(model.log_likelihood(customer)).all()
+    p = model.p_alive(customer).iloc[0]
+    e = model.expected_purchases(customer, 52.0).iloc[0]
+    assert 0.0 <= p <= 1.0
+    assert np.isfinite(e) and e >= -1e-9
+
+
+def test_bgnbd_expected_purchases_grow_with_the_horizon(bgnbd, cdnow):
+    head = cdnow.head(50)
+    short, long = bgnbd.expected_purchases(head, 10), bgnbd.expected_purchases(head, 100)
+    assert (long >= short).all()
+    assert bgnbd.expected_purchases(head, 0).eq(0).all()
+
+
+def test_bgnbd_handles_a_equal_to_1():
+    model = BetaGeo.from_params(r=0.3, alpha=4.0, a=1.0, b=2.5)
+    near = BetaGeo.from_params(r=0.3, alpha=4.0, a=1.0 + 1e-4, b=2.5)
+    customer = {"x": 2, "t_x": 20.0, "T": 30.0}
+    assert model.expected_purchases(customer, 39).iloc[0] == pytest.approx(
+        near.expected_purchases(customer, 39).iloc[0], rel=1e-3)
+    assert model.expected_purchases_new(39.0) == pytest.approx(near.expected_purchases_new(39.0), rel=1e-3)
+
+
+def test_bgnbd_clv_without_discount_is_spend_times_expected_purchases():
+    model = BetaGeo.from_params(**PUBLISHED_BGNBD)
+    customers = pd.DataFrame({"x": [0, 2, 7], "t_x": [0.0, 30.43, 36.0], "T": [38.86] * 3})
+    value = model.clv(customers, spend=40.0, years=1, discount_rate=0.0)
+    expected = 40.0 * model.expected_purchases(customers, 365 / 7)
+    np.testing.assert_allclose(value, expected, rtol=1e-12)
+    discounted = model.clv(customers, spend=40.0, years=1, discount_rate=0.10)
+    assert (discounted < value).all() and (discounted > value / 1.1).all()
+
+
+def test_gamma_gamma_clv_uses_expected_average_spend(bgnbd, gamma_gamma, cdnow):
+    head = cdnow.head(20)
+    value = gamma_gamma.clv(bgnbd, head, years=2, discount_rate=0.1, margin=0.3)
+    by_hand = bgnbd.clv(head, 0.3 * gamma_gamma.expected_average_spend(head), years=2, discount_rate=0.1)
+    pd.testing.assert_series_equal(value, by_hand)
+
+
+def test_fit_is_silent_returns_self_and_sets_only_fitted_values(cdnow, capsys):
+    model = BetaGeo()
+    assert not hasattr(model, "params_")
+    assert model.fit(cdnow) is model
+    assert list(model.params_.index) == ["r", "alpha", "a", "b"]
+    assert capsys.readouterr() == ("", "")
+
+
+def test_fit_is_faster_than_0_1_s_on_the_cdnow_sample(cdnow):
+    import time
+
+    BetaGeo().fit(cdnow)
+    start = time.perf_counter()
+    BetaGeo().fit(cdnow)
+    assert time.perf_counter() - start < 0.5  # target 0.1 s (bench/bench_models.py); slack for CI
+
+
+# -- Gamma-Gamma maths -------------------------------------------------------------------------
+
+def test_gamma_gamma_expected_spend_weighs_own_mean_against_the_population_mean():
+    model = GammaGamma.from_params(**PUBLISHED_GG)
+    population = model.population_mean_spend()
+    assert population == pytest.approx(6.25 * 15.44 / 2.74)
+    spend = model.expected_average_spend({"x": [0, 1, 10, 1000], "monetary": [0.0, 100.0, 100.0, 100.0]})
+    assert spend.iloc[0] == pytest.approx(population)
+    assert population < spend.iloc[1] < spend.iloc[2] < spend.iloc[3] < 100.0
+    assert spend.iloc[3] == pytest.approx(100.0, rel=0.01)
+
+
+def test_gamma_gamma_fit_ignores_customers_without_repeat_purchases(cdnow, gamma_gamma):
+    repeaters = cdnow[cdnow["x"] > 0]
+    refit = GammaGamma().fit(repeaters)
+    np.testing.assert_allclose(refit.params_, gamma_gamma.params_, rtol=1e-4)
+
+
+# -- sBG maths ---------------------------------------------------------------------------------
+
+def test_sbg_survival_churn_and_retention_agree():
+    model = ShiftedBetaGeometric.from_params(alpha=0.704, beta=1.182)
+    t = np.arange(1, 30)
+    s = model.survival(np.arange(0, 30))
+    assert s[0] == 1.0
+    np.testing.assert_allclose(model.churn_probability(t), s[:-1] - s[1:], rtol=1e-12)
+    np.testing.assert_allclose(model.retention_rate(t), s[1:] / s[:-1], rtol=1e-12)
+    assert np.all(np.diff(model.retention_rate(t)) > 0)  # retention rises: the sorting effect
+
+
+def test_sbg_discounted_lifetimes_equal_their_series():
+    model = ShiftedBetaGeometric.from_params(alpha=0.668, beta=3.806)
+    d = 0.10
+    t = np.arange(0, 3000)
+    discount = (1 + d) ** -t.astype(float)
+    assert model.discounted_expected_lifetime(d) == pytest.approx((model.survival(t) * discount).sum(), rel=1e-10)
+    for renewals in (0, 1, 4):
+        n = renewals + 1
+        tail = np.arange(n, 3000)
+        series = (model.survival(tail) / model.survival(n - 1) * (1 + d) ** -(tail - n).astype(float)).sum()
+        assert model.discounted_expected_residual_lifetime(renewals, d) == pytest.approx(series, rel=1e-10)
+    assert model.clv(margin=100.0, discount_rate=d) == pytest.approx(100 * model.discounted_expected_lifetime(d))
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+def test_t_x_after_T_names_the_customers():
+    summary = pd.DataFrame({"x": [1, 2, 3, 0, 1], "t_x": [5.0, 40.0, 10.0, 0.0, 50.0],
+                            "T": [30.0, 30.0, 30.0, 30.0, 30.0]}, index=pd.Index([11, 12, 13, 14, 15], name="customer_id"))
+    with pytest.raises(DataError, match=r"t_x \(time of the last purchase\) is larger than T .*2 customers: 12, 15"):
+        BetaGeo().fit(summary)
+
+
+def test_negative_counts_name_the_customers():
+    summary = pd.DataFrame({"x": [1, -2, 3, 0], "t_x": [5.0, 4.0, 10.0, 0.0], "T": [30.0] * 4},
+                           index=["ann", "bob", "cy", "di"])
+    with pytest.raises(DataError, match=r"'x' \(repeat purchases\) is negative for 1 customer: 'bob'"):
+        BetaGeo().fit(summary)
+
+
+def test_gamma_gamma_monetary_zero_or_negative_for_repeat_buyers_names_the_customers():
+    summary = pd.DataFrame({"x": [1, 2, 3, 0], "monetary": [10.0, 0.0, -5.0, 0.0]}, index=[1, 2, 3, 4])
+    with pytest.raises(DataError, match=r"'monetary' .* zero or negative although x > 0, for 2 customers: 2, 3\. "):
+        GammaGamma().fit(summary)
+
+
+@pytest.mark.parametrize("model, n_params", [(BetaGeo(), 4), (GammaGamma(), 3)])
+def test_fewer_customers_than_parameters_is_an_error(model, n_params):
+    summary = pd.DataFrame({"x": [1, 2], "t_x": [5.0, 8.0], "T": [10.0, 10.0], "monetary": [5.0, 6.0]})
+    with pytest.raises(DataError, match=f"{n_params} parameters but the data have only 2"):
+        model.fit(summary)
+
+
+def test_sbg_fewer_periods_than_parameters_and_rising_counts_are_errors():
+    with pytest.raises(DataError, match="2 parameters but the data have only 1 observed periods"):
+        ShiftedBetaGeometric().fit([1000, 600])
+    with pytest.raises(DataError, match=r"survivors rise in periods \[2\]"):
+        ShiftedBetaGeometric().fit([1000, 600, 700, 500])
+
+
+def test_no_repeat_buyer_at_all_is_an_error():
+    summary = pd.DataFrame({"x": [0] * 5, "t_x": [0.0] * 5, "T": [10.0] * 5})
+    with pytest.raises(DataError, match="no customer made a repeat purchase"):
+        BetaGeo().fit(summary)
+
+
+def test_missing_column_and_unfitted_model_are_explained():
+    with pytest.raises(DataError, match="column 'T' is missing.*btyd_summary"):
+        BetaGeo().fit(pd.DataFrame({"x": [1], "t_x": [1.0]}))
+    with pytest.raises(DataError, match=r"BetaGeo.p_alive\(\) needs a fitted model: call fit\(\) first"):
+        BetaGeo().p_alive({"x": 1, "t_x": 1.0, "T": 2.0})
+
+
+def test_from_params_rejects_non_positive_parameters():
+    with pytest.raises(DataError, match="must all be positive"):
+        BetaGeo.from_params(r=0.2, alpha=-1.0, a=0.8, b=2.4)
