@@ -14,13 +14,17 @@ course: $(VENV)/installed
 	$(PYTHON) -m crmlib.course all
 
 test: $(VENV)/installed
-	$(PYTHON) -m pytest -n 2
+	$(PYTHON) -m pytest -n 2 --dist loadgroup
 
+# JupyterLab on the course, crmlib importable from its kernel; options: make lab LAB_ARGS=--port=8899
 lab: $(VENV)/installed
-	$(VENV)/bin/jupyter lab --notebook-dir=$(CURDIR)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 exercises: $(VENV)/installed
 	$(PYTHON) -m crmlib.course exercises
+
+site: $(VENV)/installed
+	$(PYTHON) -m crmlib.course site
 
 bench: $(VENV)/installed
 	$(PYTHON) bench/run_all.py
