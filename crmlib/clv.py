@@ -25,7 +25,9 @@ def _check_rate(rate: float, name: str = "rate") -> float:
 
 
 def _check_years(years) -> int:
-    if not isinstance(years, (int, np.integer)) or years < 1:
+    """A lifetime in whole years; 5.0 (as ``lifecycle.average_lifetime`` returns) is accepted as 5."""
+    whole = isinstance(years, (int, np.integer)) or (isinstance(years, (float, np.floating)) and float(years).is_integer())
+    if not whole or years < 1:
         raise DataError(f"years must be a whole number of at least 1, got {years!r}")
     return int(years)
 
@@ -109,7 +111,7 @@ def customer_lifetime_value(contributions, costs=0.0, rate: float = 0.0, years: 
     >>> customer_lifetime_value(100 * 2 * 12, years=20)
     48000.0
     >>> round(customer_lifetime_value(100 * 2 * 12, years=20, rate=0.08), 2)
-    23563.54
+    23563.55
     """
     if years is None and np.ndim(contributions) == 0 and np.ndim(costs) != 0:
         years = len(costs)
@@ -127,7 +129,7 @@ def group_lifetime_value(annual_contribution: float, annual_cost: float, rate: f
     Examples
     --------
     >>> round(group_lifetime_value(2400, 0, 0.08, 20), 2)
-    23563.54
+    23563.55
     >>> group_lifetime_value(2400, 400, 0.0, 5)
     10000.0
     """

@@ -46,9 +46,10 @@ def customer_pyramid(tiers: pd.DataFrame, ax=None):
         ax.fill(xs, ys, color=PYRAMID_COLOURS.get(level, "#cccccc"), edgecolor="white", linewidth=2)
         size, value = summary.loc[level, "size"], summary.loc[level, "sum"]
         share = value / total_value if total_value else 0
-        ax.text(0, level_number + 0.5, f"{level}: {size:,} customers, {share:.0%} of value",
-                ha="center", va="center", fontsize=9)
-    ax.set_xlim(-1.05, 1.05)
+        # the label stands beside the band, where even the narrow top band leaves room for it
+        ax.text(half_bottom * 0.5 + 0.58, level_number + 0.5, f"{level}: {size:,} customers, {share:.0%} of value",
+                ha="left", va="center", fontsize=9)
+    ax.set_xlim(-1.05, 2.6)
     ax.set_ylim(0, len(levels))
     ax.axis("off")
     ax.set_title("The customer pyramid")
@@ -128,6 +129,8 @@ def rfm_heatmap(scores: pd.DataFrame, value: str | None = None, ax=None, cmap="v
 def ltv_curves(tables: dict[str, pd.DataFrame] | pd.DataFrame, ax=None):
     """Average LTV by year for one or more cohort tables (:func:`crmlib.clv.cohort_ltv_table`).
 
+    Each line ends with its final LTV; labels that would overlap are moved apart.
+
     >>> from crmlib import clv, datasets
     >>> ax = ltv_curves(clv.cohort_ltv_table(**datasets.load_cohort_ltv_inputs()))
     >>> ax.texts[-1].get_text()
@@ -136,15 +139,24 @@ def ltv_curves(tables: dict[str, pd.DataFrame] | pd.DataFrame, ax=None):
     if isinstance(tables, pd.DataFrame):
         tables = {"cohort": tables}
     ax = _axes(ax)
+    ends = []
     for label, table in tables.items():
         if "ltv" not in table.index:
             raise DataError(f"table {label!r} has no 'ltv' row: pass the output of crmlib.clv.cohort_ltv_table()")
         ltv = table.loc["ltv"].to_numpy(dtype=float)
         years = np.arange(1, len(ltv) + 1)
-        ax.plot(years, ltv, marker="o", label=label)
-        ax.annotate(f"{ltv[-1]:.2f}", (years[-1], ltv[-1]), textcoords="offset points", xytext=(5, 0))
+        (line,) = ax.plot(years, ltv, marker="o", label=label)
+        ends.append((ltv[-1], years[-1], line.get_color()))
+    low, high = ax.get_ylim()
+    gap = 0.06 * (high - low)
+    placed = []
+    for value, year, colour in sorted(ends):
+        y = max(value, placed[-1] + gap) if placed else value
+        placed.append(y)
+        ax.annotate(f"{value:.2f}", (year, value), xytext=(year + 0.08, y), va="center", color=colour)
     ax.axhline(0, color="grey", linewidth=0.8)
     ax.set_xticks(years)
+    ax.set_xlim(years[0] - 0.2, years[-1] + 0.45)  # room for the end labels
     ax.set_xlabel("year")
     ax.set_ylabel("average LTV per acquired customer")
     ax.legend()

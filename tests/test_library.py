@@ -169,3 +169,11 @@ def test_segment_features_must_be_numbers_without_gaps():
         segment.kmeans_segments(pd.DataFrame({"m": [1.0, np.nan, 3.0]}), k=2)
     with pytest.raises(DataError, match="k must be a whole number from 1 to the number of customers"):
         segment.kmeans_segments(pd.DataFrame({"m": [1.0, 2.0]}), k=3)
+
+
+def test_clv_accepts_a_whole_number_of_years_given_as_a_float():
+    lifetime = 5.0  # what crmlib.lifecycle.average_lifetime(0.2) returns
+    assert clv.customer_lifetime_value(100.0, years=lifetime) == 500.0
+    assert clv.pvifa(0.1, lifetime) == clv.pvifa(0.1, 5)
+    with pytest.raises(DataError, match="years must be a whole number of at least 1, got 4.5"):
+        clv.pvifa(0.1, 4.5)
