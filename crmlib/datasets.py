@@ -9,6 +9,7 @@ file                             loader                                     what
 ``cohort_ltv_inputs.json``       :func:`load_cohort_ltv_inputs`             the cohort LTV table's inputs
 ``quansheng_transactions.csv``   :func:`load_quansheng`                     synthetic: the Quansheng case
 ``sbg_retention.csv``            :func:`load_sbg_retention`                 published: sBG retention
+``satisfaction_survey.csv``      :func:`load_satisfaction_survey`           synthetic: chapter 8 survey
 (generated on demand)            :func:`make_transactions`                  synthetic retail purchases
 ===============================  =========================================  ==========================
 
@@ -39,6 +40,7 @@ __all__ = [
     "load_cohort_ltv_inputs",
     "load_quansheng",
     "load_sbg_retention",
+    "load_satisfaction_survey",
     "make_transactions",
     "make_quansheng",
     "write_quansheng",
@@ -538,7 +540,7 @@ def load_satisfaction_survey() -> pd.DataFrame:
 
     Expectations met, satisfaction score and repurchase a year later, made by
     :func:`crmlib.satisfaction.make_satisfaction_survey` (seed 2024), which documents the
-    generating model; the data card is ``datasets/satisfaction_survey.md``.
+    generating model; the data card is in ``datasets/README.md``.
 
     Returns
     -------

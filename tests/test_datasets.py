@@ -111,6 +111,8 @@ def test_loaders_work_from_another_working_directory(tmp_path, monkeypatch):
     assert len(datasets.load_donations()) == 22
     assert datasets.load_cohort_ltv_inputs()["initial_customers"] == 10_000
     assert datasets.load_quansheng()["customer_id"].nunique() == 1000
+    assert datasets.load_sbg_retention().loc[7].tolist() == [241, 491]
+    assert len(datasets.load_satisfaction_survey()) == 2000
 
 
 def _build_wheel(src, out):
