@@ -521,7 +521,8 @@ def make_submission(released: NotebookNode, source: NotebookNode, kind: str) -> 
     - ``"correct"``: the released notebook with every answer filled in from the solution
       (solution regions kept, their marker lines dropped);
     - ``"partly wrong"``: correct, except that the first autograded answer is changed (its
-      last assigned value is doubled; if it assigns nothing, the answer is left blank);
+      last assigned value is doubled, or set to None where it cannot be doubled, such as a
+      table with dates; if it assigns nothing, the answer is left blank);
     - ``"blank"``: the released notebook as a student receives it.
     """
     if kind not in ("correct", "partly wrong", "blank"):
@@ -542,7 +543,9 @@ def make_submission(released: NotebookNode, source: NotebookNode, kind: str) -> 
             name = _first_assigned_name(solved)
             if name is None:
                 continue  # leave this answer blank
-            solved += f"\n{name} = {name} * 2  # a slip: the answer is doubled"
+            solved += (  # a slip: the answer is doubled; one that cannot be doubled is lost instead
+                f"\ntry:\n    {name} = {name} * 2\nexcept TypeError:\n    {name} = None"
+            )
         cell.source = solved
     return nb
 
@@ -836,7 +839,13 @@ def build_site(*, jobs: int = 1, quiet: bool = True) -> Path:
                                              "nb_execution_cache_path": str(cache)},
                               doctreedir=str(doctrees), jobs=jobs, quiet=quiet)
     if isinstance(result, BaseException) or result:
-        raise CourseError(f"the site did not build ({result!r}): see the messages above")
+        cause, detail = getattr(result, "__cause__", None), ""
+        if cause is not None:  # a chapter failed: say which, and its error
+            lines = [line for line in str(cause).splitlines() if line.strip()]
+            detail = f": {cause.ename}: {cause.evalue}" if getattr(cause, "ename", None) else \
+                (f": {lines[-1]}" if lines else "")
+        what = str(result).replace(f"{source}/", "") if isinstance(result, BaseException) else f"status {result}"
+        raise CourseError(f"the site did not build: {type(result).__name__} {what}{detail} (see the messages above)")
     stamp.write_text(f"{library}\n{site_code}\n")
     warnings_seen = log.getvalue().count("WARNING")
     index = SITE_HTML / "index.html"

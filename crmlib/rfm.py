@@ -1,8 +1,8 @@
 """RFM analysis (Hughes 1994): recency, frequency and monetary value per customer (chapter 5).
 
-- **R**ecency (最近一次消费): days since the customer's last purchase; fewer is better.
-- **F**requency (消费频率): number of purchases in the period; more is better.
-- **M**onetary value (消费金额): amount spent in the period; more is better.
+- R, **recency** (最近一次消费): days since the customer's last purchase; fewer is better.
+- F, **frequency** (消费频率): number of purchases in the period; more is better.
+- M, **monetary value** (消费金额): amount spent in the period; more is better.
 
 Each is cut into ``bins`` equal groups (quintiles by default) scored 1..bins with 5 = best, and
 the three scores make a cell code such as ``"532"`` (R group 5, F group 3, M group 2): 5 x 5 x 5 =
