@@ -90,6 +90,37 @@ def _passed(message: str) -> None:
     print(f"✓ {message}")
 
 
+def _a(word: str) -> str:
+    """The article for ``word``: "an R score", "an entry", "a customer", "a year".
+
+    >>> _a("R"), _a("M"), _a("entry"), _a("segment"), _a("F score")
+    ('an', 'an', 'an', 'a', 'an')
+    """
+    first = str(word).split(" ")[0]
+    if len(first) == 1 and first.isalpha():  # a letter said by its name: "an F", "a B"
+        return "an" if first.upper() in "AEFHILMNORSX" else "a"
+    return "an" if first[:1].lower() in "aeio" else "a"
+
+
+def _plural(label: str, kind: str = "values") -> str:
+    """``label`` for several items: "customers", "years", "entries"; a column name such as
+    ``basic_met`` or a letter such as ``k`` stays as written, followed by ``kind``
+    ("basic_met values" or "basic_met rows", not "basic_mets").
+
+    >>> _plural("customer"), _plural("entry"), _plural("customer id"), _plural("basic_met"), _plural("k", "rows")
+    ('customers', 'entries', 'customer ids', 'basic_met values', 'k rows')
+    """
+    label = str(label)
+    words = label.split(" ")
+    if len(words[-1]) < 2 or not all(word.isalpha() and word.islower() for word in words):
+        return f"{label} {kind}"  # a column name, a letter or a symbol
+    if label.endswith(("s", "x", "ch", "sh")):
+        return label + "es"
+    if label.endswith("y") and label[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return label[:-1] + "ies"
+    return label + "s"
+
+
 def fmt(x) -> str:
     """A number as a student would write it: thousands separators, about six significant digits.
 
@@ -470,7 +501,7 @@ def _label_list(labels, entity: str) -> str:
     labels = list(labels)
     shown = ", ".join(str(x) for x in labels[:MAX_LISTED])
     more = len(labels) - MAX_LISTED
-    return f"{entity}{'s' if len(labels) > 1 else ''} {shown}" + (f" and {more} more" if more > 0 else "")
+    return f"{_plural(entity) if len(labels) > 1 else entity} {shown}" + (f" and {more} more" if more > 0 else "")
 
 
 def _check_index(name: str, series: pd.Series, index, entity: str, hint: str) -> None:
@@ -490,7 +521,7 @@ def _check_index(name: str, series: pd.Series, index, entity: str, hint: str) ->
             lines.append(f"Not expected: {_label_list(extra, entity)}.")
         if len(missing) == len(want) and len(got) == len(want):
             lines.append(f"None of the labels match: is the index the {entity} id (set_index)?")
-        _fail(f"{name} does not have the expected {entity}s ({len(got)} instead of {len(want)}).",
+        _fail(f"{name} does not have the expected {_plural(entity)} ({len(got)} instead of {len(want)}).",
               hint=hint, extra=lines)
 
 
@@ -555,13 +586,13 @@ def check_series(
     if want_index is not None:
         _check_index(name, series, want_index, entity, hint)
     if expected is None:
-        _passed(f"{name} has one {what} for each of {len(series)} {entity}s "
+        _passed(f"{name} has one {what} for each of {len(series)} {_plural(entity)} "
                 "(the values are checked when the exercise is graded).")
         return
     got = series.reindex(expected.index)
     ok = _equal_labelled(got, expected, rel, abs)
     if ok.all():
-        _passed(f"{name}: right for all {len(expected)} {entity}s.")
+        _passed(f"{name}: right for all {len(expected)} {_plural(entity)}.")
         return
     wrong = np.flatnonzero(~ok)
     show = [_describe_entity(expected.index[i], got.iloc[i], expected.iloc[i], entity, what)
@@ -572,7 +603,7 @@ def check_series(
         got, mistakes,
         lambda v, w: bool(_equal_labelled(v, pd.Series(w).reindex(expected.index), rel, abs).all()),
     )
-    _fail(f"{name} is wrong for {len(wrong)} of {len(expected)} {entity}s.", hint=hint,
+    _fail(f"{name} is wrong for {len(wrong)} of {len(expected)} {_plural(entity)}.", hint=hint,
           extra=show + known)
 
 
@@ -633,14 +664,14 @@ def check_scores(
               f"{entity} {first} has {_show(series.loc[first])}.",
               hint=hint, extra=[f"Found for {_label_list(bad, entity)}."])
     if expected is None:
-        _passed(f"{name} has a {score} score from 1 to {bins} for each of {len(series)} {entity}s "
-                "(the values are checked when the exercise is graded).")
+        _passed(f"{name} has {_a(score)} {score} score from 1 to {bins} for each of {len(series)} "
+                f"{_plural(entity)} (the values are checked when the exercise is graded).")
         return
     got = numeric.reindex(expected.index).astype("float64")
     want = expected.astype("float64")
     wrong = np.flatnonzero(got.to_numpy() != want.to_numpy())
     if len(wrong) == 0:
-        _passed(f"{name}: right for all {len(expected)} {entity}s.")
+        _passed(f"{name}: right for all {len(expected)} {_plural(entity)}.")
         return
     reversed_ = (got.iloc[wrong] == bins + 1 - want.iloc[wrong]).mean() > 0.5
     show = []
@@ -652,7 +683,7 @@ def check_scores(
             show.append(_describe_entity(label, g, w, entity, score))
     if len(wrong) > MAX_LISTED:
         show.append(f"... and {len(wrong) - MAX_LISTED} more.")
-    head = f"{name} is wrong for {len(wrong)} of {len(expected)} {entity}s"
+    head = f"{name} is wrong for {len(wrong)} of {len(expected)} {_plural(entity)}"
     head += ": the scores run the wrong way round." if reversed_ else "."
     _fail(head, hint=hint, extra=show)
 
@@ -732,6 +763,7 @@ def check_table(
     want_cols = list(expected.columns) if expected is not None else (list(columns) if columns is not None else [])
     table = value
     note = ""
+    rows_named, columns_named = _plural(row_label, "rows"), _plural(column_label, "columns")
 
     def missing_in(frame):
         return ([r for r in want_rows if r not in frame.index],
@@ -741,26 +773,26 @@ def check_table(
     if miss_rows or miss_cols:
         t_rows, t_cols = missing_in(value.T)
         if not t_rows and not t_cols:
-            table, note = value.T, f" ({row_label}s read from the columns)"
+            table, note = value.T, f" ({rows_named} read from the columns)"
             miss_rows, miss_cols = [], []
     if miss_rows or miss_cols:
         lines = []
         if miss_rows:
-            lines.append(f"Missing {row_label}s: {_label_text(miss_rows)}.")
+            lines.append(f"Missing {rows_named}: {_label_text(miss_rows)}.")
         if miss_cols:
-            lines.append(f"Missing {column_label}s: {_label_text(miss_cols)}.")
-        lines.append(f"It has {row_label}s {_label_text(table.index)} and "
-                     f"{column_label}s {_label_text(table.columns)}.")
-        _fail(f"{name} does not have the expected {row_label}s and {column_label}s.",
+            lines.append(f"Missing {columns_named}: {_label_text(miss_cols)}.")
+        lines.append(f"It has {rows_named} {_label_text(table.index)} and "
+                     f"{columns_named} {_label_text(table.columns)}.")
+        _fail(f"{name} does not have the expected {rows_named} and {columns_named}.",
               hint=hint, extra=lines)
     if table.index.has_duplicates or table.columns.has_duplicates:
-        _fail(f"{name} has a {row_label} or {column_label} label more than once.", hint=hint)
+        _fail(f"{name} has {_a(row_label)} {row_label} or {column_label} label more than once.", hint=hint)
     extra_rows = [r for r in table.index if r not in want_rows]
     if extra_rows and not extra_rows_ok and want_rows:
-        _fail(f"{name} has {row_label}s that were not asked for: {_label_text(extra_rows)}.", hint=hint)
+        _fail(f"{name} has {rows_named} that were not asked for: {_label_text(extra_rows)}.", hint=hint)
     if expected is None:
-        _passed(f"{name} is a table with the expected {row_label}s and {column_label}s{note} "
-                "(its values are checked when the exercise is graded).")
+        _passed(f"{name} is a table with the expected {rows_named} and "
+                f"{columns_named}{note} (its values are checked when the exercise is graded).")
         return
     got = table.loc[want_rows, want_cols]
     differing_rows: list = []
@@ -806,7 +838,7 @@ def check_text(
     Examples
     --------
     >>> check_text("tier", " Gold", "gold", choices=["diamond", "gold", "brass", "lead"])
-    ✓ tier = 'gold': right.
+    ✓ tier = 'Gold': right.
     >>> check_text("tier", "silver", choices=["diamond", "gold", "brass", "lead"])
     Traceback (most recent call last):
     ...
@@ -823,6 +855,6 @@ def check_text(
         _passed(f"{name} is one of the choices (checked when the exercise is graded).")
         return
     if answer == expected.strip().lower():
-        _passed(f"{name} = {answer!r}: right.")
+        _passed(f"{name} = {value.strip()!r}: right.")
         return
     _fail(f"{name} = {value.strip()!r} but it should be {expected!r}.", hint=hint)

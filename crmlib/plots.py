@@ -6,7 +6,11 @@ with Chinese glyphs).
 
 from __future__ import annotations
 
+import math
+
+import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
@@ -65,7 +69,7 @@ def pareto_curve(table: pd.DataFrame, ax=None, mark: float = 0.2):
     >>> from crmlib.value import pareto_table
     >>> ax = pareto_curve(pareto_table(pd.Series([80.0, 5, 5, 5, 5])))
     >>> ax.texts[0].get_text()
-    'top 20% of customers: 80% of value'
+    'top 20% of customers:\\n80% of value'
     """
     for column in ("customer_share", "value_share"):
         if column not in table.columns:
@@ -77,27 +81,111 @@ def pareto_curve(table: pd.DataFrame, ax=None, mark: float = 0.2):
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="every customer equal")
     k = max(1, int(round(mark * len(table))))
     share = table["value_share"].iloc[k - 1]
+    right_of = max(mark, table["customer_share"].iloc[k - 1])  # the curve reaches `share` here
     ax.plot([mark, mark, 0], [0, share, share], color="C3", linestyle=":")
-    ax.annotate(f"top {mark:.0%} of customers: {share:.0%} of value", (mark, share),
-                xytext=(mark + 0.05, share - 0.15), arrowprops={"arrowstyle": "->"})
+    # Below-right of the marked point: the curve only rises to the right of it, so text that starts
+    # right of that point and ends below y = share cannot touch the curve. Two short lines also keep
+    # clear of the diagonal; near the floor the text sits on it instead.
+    top = share - 0.08
+    below = top - 0.16 >= 0.02
+    ax.annotate(f"top {mark:.0%} of customers:\n{share:.0%} of value", (mark, share),
+                xytext=(right_of + 0.06, top if below else 0.03), ha="left", va="top" if below else "bottom",
+                fontsize=9, arrowprops={"arrowstyle": "->", "color": "0.3"},
+                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
     ax.set_xlabel("share of customers")
     ax.set_ylabel("share of value")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
-    ax.legend(loc="lower right")
+    # the legend goes to the lower right unless the text is down there: then the curve is close to
+    # the diagonal and leaves the upper left free
+    ax.legend(loc="lower right" if below and top - 0.16 >= 0.22 else "upper left")
     ax.set_title("Pareto curve (20/80 rule)")
     return ax
 
 
-def rfm_heatmap(scores: pd.DataFrame, value: str | None = None, ax=None, cmap="viridis"):
+def _plain_number(number: float, digits: int = 2) -> str:
+    """``number`` to ``digits`` significant digits in plain notation (750, 0.0087, -40; never 7.5e+02)."""
+    if not np.isfinite(number):
+        return ""
+    rounded = float(f"{number:.{digits}g}")
+    if rounded == 0:
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(rounded))))
+    text = f"{rounded:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _cell_text(number: float, fmt) -> str:
+    """A cell's number as text: ``fmt`` is a format spec (".0%", "+.0f"), a "{...}" template or a callable."""
+    if callable(fmt):
+        return fmt(number)
+    return fmt.format(number) if "{" in fmt else format(number, fmt)
+
+
+def _text_colour(rgba) -> str:
+    """Black or white, whichever contrasts more with the background colour ``rgba`` (WCAG luminance)."""
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgba[:3]]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    # contrast with black is (L + 0.05) / 0.05, with white 1.05 / (L + 0.05): equal at L = 0.179
+    return "black" if luminance > 0.179 else "white"
+
+
+def _colour_norm(values: np.ndarray, vmin, vmax, center):
+    """Colour scale limits; with ``center``, symmetric around it unless both limits are given."""
+    if center is None:
+        return mcolors.Normalize(vmin=vmin, vmax=vmax)
+    finite = values[np.isfinite(values)]
+    low = float(finite.min()) if finite.size else center - 1.0
+    high = float(finite.max()) if finite.size else center + 1.0
+    if vmin is None and vmax is None:
+        half = max(abs(low - center), abs(high - center)) or 1.0
+        vmin, vmax = center - half, center + half
+    elif vmin is None:
+        vmin = min(low, 2 * center - vmax)
+    elif vmax is None:
+        vmax = max(high, 2 * center - vmin)
+    if vmin < center < vmax:
+        return mcolors.TwoSlopeNorm(vcenter=center, vmin=vmin, vmax=vmax)
+    return mcolors.Normalize(vmin=vmin, vmax=vmax)
+
+
+def rfm_heatmap(scores: pd.DataFrame, value: str | None = None, ax=None, cmap=None, *,
+                label: str | None = None, title: str | None = None, vmin: float | None = None,
+                vmax: float | None = None, center: float | None = None, fmt=None):
     """Heatmap of R score (rows) by F score (columns): the number of customers, or the mean of ``value``.
 
     ``scores`` is the output of :func:`crmlib.rfm.rfm_scores` (extra columns, such as a response
-    flag, may be added). The numbers are written in the cells.
+    flag, may be added). The numbers are written in the cells, in black on light colours and in
+    white on dark ones.
+
+    Parameters
+    ----------
+    value : str, optional
+        A column to average per square (a 0/1 response gives the response rate); without it, the
+        squares count customers.
+    cmap : str or Colormap, optional
+        ``"viridis"`` by default; ``"RdBu"`` (red below ``center``, blue above) with ``center``.
+    label : str, optional
+        The colour bar's label (and the default title): "customers" or "mean <value>".
+    title : str, optional
+        The title; "RFM cells: <label>" by default.
+    vmin, vmax : float, optional
+        The ends of the colour scale (from the data by default).
+    center : float, optional
+        A value in the middle of a diverging colour scale, e.g. ``center=0`` for break-even
+        indices: losing squares red, paying squares blue, as strong as they are far from 0.
+    fmt : str or callable, optional
+        How numbers are written: a format spec such as ``".0%"`` or ``"+.0f"``, a ``"{...}"``
+        template, or a function. By default whole numbers for counts and two significant digits
+        in plain notation otherwise (750, 0.13, 0.0087).
 
     >>> scores = pd.DataFrame({"R": [5, 5, 1], "F": [5, 5, 1], "M": [3, 2, 1]})
     >>> sorted(t.get_text() for t in rfm_heatmap(scores).texts)
     ['1', '2']
+    >>> scores["index"] = [740.0, 760.0, -40.0]  # e.g. break-even indices
+    >>> ax = rfm_heatmap(scores, value="index", center=0, label="break-even index")
+    >>> [(t.get_text(), t.get_color()) for t in ax.texts]  # white on dark blue, black on near-white
+    [('750', 'white'), ('-40', 'black')]
     """
     for column in ("R", "F"):
         if column not in scores.columns:
@@ -105,24 +193,30 @@ def rfm_heatmap(scores: pd.DataFrame, value: str | None = None, ax=None, cmap="v
     ax = _axes(ax, figsize=(5.5, 4.5))
     if value is None:
         grid = scores.pivot_table(index="R", columns="F", values=scores.columns[0], aggfunc="size")
-        label = "customers"
+        label = "customers" if label is None else label
+        fmt = ",.0f" if fmt is None else fmt
     else:
         if value not in scores.columns:
             raise DataError(f"column {value!r} is missing from the scores")
         grid = scores.pivot_table(index="R", columns="F", values=value, aggfunc="mean")
-        label = f"mean {value}"
+        label = f"mean {value}" if label is None else label
+        fmt = _plain_number if fmt is None else fmt
     grid = grid.sort_index(ascending=False)
-    image = ax.imshow(grid.to_numpy(dtype=float), cmap=cmap, aspect="auto")
+    numbers = grid.to_numpy(dtype=float)
+    if cmap is None:
+        cmap = "RdBu" if center is not None else "viridis"
+    image = ax.imshow(numbers, cmap=cmap, norm=_colour_norm(numbers, vmin, vmax, center), aspect="auto")
+    image.autoscale_None()
     ax.set_xticks(range(grid.shape[1]), grid.columns)
     ax.set_yticks(range(grid.shape[0]), grid.index)
     ax.set_xlabel("F score (5 = most purchases)")
     ax.set_ylabel("R score (5 = most recent)")
-    for (i, j), number in np.ndenumerate(grid.to_numpy(dtype=float)):
+    for (i, j), number in np.ndenumerate(numbers):
         if np.isfinite(number):
-            text = f"{number:.0f}" if value is None else f"{number:.2g}"
-            ax.text(j, i, text, ha="center", va="center", color="white", fontsize=8)
+            ax.text(j, i, _cell_text(number, fmt), ha="center", va="center", fontsize=8,
+                    color=_text_colour(image.cmap(image.norm(number))))
     ax.figure.colorbar(image, ax=ax, label=label)
-    ax.set_title(f"RFM cells: {label}")
+    ax.set_title(f"RFM cells: {label}" if title is None else title)
     return ax
 
 
@@ -211,4 +305,178 @@ def alert_chart(alerts: pd.DataFrame, labels: dict | None = None, ax=None):
     ax.set_ylabel("days since last purchase R")
     ax.legend(title="status")
     ax.set_title("Purchase-cycle alerts")
+    return ax
+
+
+def elbow_plot(elbow: pd.DataFrame, ax=None, mark: int | None = None):
+    """Inertia (left axis) and mean silhouette (right axis) against the number of segments k.
+
+    ``elbow`` is the output of :func:`crmlib.segment.elbow_table` (index k, columns ``inertia``
+    and ``silhouette``). Look for the elbow, the k after which inertia stops falling fast, and
+    for a high silhouette; ``mark`` draws a line at the k chosen. The right-hand axes is
+    ``ax.right_ax`` (as in pandas' ``secondary_y`` plots).
+
+    >>> elbow = pd.DataFrame({"inertia": [90.0, 40.0, 32.0], "silhouette": [0.50, 0.55, 0.41]},
+    ...                      index=pd.Index([2, 3, 4], name="k"))
+    >>> ax = elbow_plot(elbow, mark=3)
+    >>> ax.get_ylabel(), ax.right_ax.get_ylabel()
+    ('inertia (sum of squares)', 'mean silhouette')
+    """
+    for column in ("inertia", "silhouette"):
+        if column not in elbow.columns:
+            raise DataError(f"column {column!r} is missing: pass the output of crmlib.segment.elbow_table()")
+    ax = _axes(ax, figsize=(6.5, 3.8))
+    right = ax.twinx()
+    ks = elbow.index.to_numpy()
+    lines = ax.plot(ks, elbow["inertia"], marker="o", color="C0", label="inertia (elbow)")
+    lines += right.plot(ks, elbow["silhouette"], marker="s", linestyle="--", color="C2", label="mean silhouette")
+    if mark is not None:
+        lines.append(ax.axvline(mark, color="grey", linestyle=":", label=f"chosen k = {mark}"))
+    ax.set_xticks(ks)
+    ax.set_xlabel("k (number of segments)")
+    ax.set_ylabel("inertia (sum of squares)", color="C0")
+    right.set_ylabel("mean silhouette", color="C2")
+    ax.tick_params(axis="y", colors="C0")
+    right.tick_params(axis="y", colors="C2")
+    right.legend(lines, [line.get_label() for line in lines], loc="upper right", fontsize=9)
+    ax.set_title("Choosing k: the elbow and the silhouette")
+    ax.right_ax = right
+    return ax
+
+
+#: Axis labels of the RFM table's columns, for scatter plots of segments.
+RFM_AXIS_LABELS = {
+    "recency_days": "days since last purchase (recency)",
+    "frequency": "number of purchases (frequency)",
+    "monetary": "total spent (monetary)",
+    "avg_amount": "spent per purchase (avg_amount)",
+}
+
+
+def _axis_label(column: str, log: bool) -> str:
+    label = RFM_AXIS_LABELS.get(column, str(column))
+    if not log:
+        return label
+    return label[:-1] + ", log scale)" if label.endswith(")") else label + " (log scale)"
+
+
+def segment_scatter(features: pd.DataFrame, segments, x: str, y: str, names: dict | None = None, ax=None, *,
+                    logx: bool = False, logy: bool = False, title: str | None = None):
+    """Each customer as a point of ``x`` against ``y``, one colour per segment, with segment sizes.
+
+    ``features`` holds the two columns, one row per customer (the RFM table reads best, in its
+    own units); ``segments`` one segment number per customer, in the same order (the output of
+    :func:`crmlib.segment.kmeans_segments`); ``names`` maps segment numbers to names for the
+    legend. ``logx``/``logy`` put an axis on a log scale (money is skewed).
+
+    >>> table = pd.DataFrame({"recency_days": [5, 10, 300], "monetary": [900.0, 800.0, 20.0]})
+    >>> ax = segment_scatter(table, pd.Series([0, 0, 1]), "recency_days", "monetary", names={0: "best"})
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['best (2)', 'segment 1 (1)']
+    """
+    for column in (x, y):
+        if column not in features.columns:
+            raise DataError(f"column {column!r} is missing from the features: choose x and y among "
+                            f"{', '.join(map(str, features.columns))}")
+    if len(segments) != len(features):
+        raise DataError(f"{len(features)} customers but {len(segments)} segment labels")
+    segments = np.asarray(segments)
+    ax = _axes(ax, figsize=(7, 4.5))
+    for number in sorted(pd.unique(segments)):
+        members = features[segments == number]
+        name = (names or {}).get(number, f"segment {number}")
+        ax.scatter(members[x], members[y], s=8, alpha=0.6, color=f"C{int(number) % 10}",
+                   label=f"{name} ({len(members):,})")
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(_axis_label(x, logx))
+    ax.set_ylabel(_axis_label(y, logy))
+    ax.legend(fontsize=8, markerscale=2, title="segment (customers)", title_fontsize=8)
+    ax.set_title(f"{len(set(segments.tolist()))} segments" if title is None else title)
+    return ax
+
+
+def repurchase_by_satisfaction_plot(table: pd.DataFrame, ax=None, labels: dict | None = None,
+                                    colors=None):
+    """Bars of the repurchase rate at each satisfaction score, side by side per group if split.
+
+    ``table`` is the output of :func:`crmlib.satisfaction.repurchase_by_satisfaction`, with or
+    without ``by=`` (e.g. ``by="competition"``: one bar per market at each score). ``labels``
+    renames the groups in the legend (``{"high": "competitive market"}``); ``colors`` gives one
+    colour per group, in order. Each bar is labelled with its rate.
+
+    >>> from crmlib.satisfaction import repurchase_by_satisfaction
+    >>> survey = pd.DataFrame({"satisfaction": [4, 4, 5, 5], "repurchased": [True, False, True, True]})
+    >>> ax = repurchase_by_satisfaction_plot(repurchase_by_satisfaction(survey))
+    >>> [t.get_text() for t in ax.texts]
+    ['50%', '100%']
+    """
+    if "repurchase_rate" not in table.columns:
+        raise DataError("column 'repurchase_rate' is missing: pass the output of "
+                        "crmlib.satisfaction.repurchase_by_satisfaction()")
+    rates = table["repurchase_rate"]
+    if rates.index.nlevels == 1:
+        by_group = {None: rates}
+    else:
+        by_group = {group: rates.xs(group, level=0) for group in pd.unique(rates.index.get_level_values(0))}
+    groups = list(by_group)
+    scores = sorted(pd.unique(rates.index.get_level_values(-1)))
+    meaning = {}
+    if "label" in table.columns:
+        meaning = dict(zip(table.index.get_level_values(-1), table["label"]))
+    ax = _axes(ax, figsize=(7.5, 4))
+    width = 0.8 / len(groups)
+    positions = np.arange(len(scores), dtype=float)
+    for number, group in enumerate(groups):
+        heights = by_group[group].reindex(scores).to_numpy(dtype=float)
+        colour = colors[number] if colors is not None else f"C{number}"
+        name = None if group is None else (labels or {}).get(group, str(group))
+        bars = ax.bar(positions + (number - (len(groups) - 1) / 2) * width, heights, width * 0.95,
+                      color=colour, label=name)
+        for bar, height in zip(bars, heights):
+            if np.isfinite(height):
+                ax.text(bar.get_x() + bar.get_width() / 2, height + 0.01, f"{height:.0%}",
+                        ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(positions, [f"{s}\n{meaning[s]}" if s in meaning else str(s) for s in scores], fontsize=8)
+    ax.set_xlabel("satisfaction score")
+    ax.set_ylabel("repurchase rate")
+    ax.set_ylim(0, 1.08)
+    ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    if groups != [None]:
+        title = None if labels else rates.index.names[0]
+        ax.legend(title=title, loc="upper left", fontsize=9)
+    ax.set_title("Repurchase by satisfaction score")
+    return ax
+
+
+def kano_lines(table: pd.DataFrame, basic=None, ax=None):
+    """Repurchase rate against potential expectations met, one line per level of basic expectations.
+
+    ``table`` is the output of :func:`crmlib.satisfaction.repurchase_by_expectations` (rows
+    ``basic_met``, columns ``potential_met``); ``basic`` chooses the rows to draw (all by
+    default). The Kano reading: each line climbs steeply (potential expectations build loyalty);
+    the lines for basics met (4) and exceeded (5) lie together (over-delivering the basics adds
+    nothing).
+
+    >>> table = pd.DataFrame({2: [0.1, 0.1], 5: [0.8, 0.7]}, index=pd.Index([4, 5], name="basic_met"))
+    >>> [line.get_label() for line in kano_lines(table).lines]
+    ['basic expectations met: 4', 'basic expectations met: 5']
+    """
+    rows = list(table.index) if basic is None else list(basic)
+    missing = [row for row in rows if row not in table.index]
+    if missing:
+        raise DataError(f"row basic_met = {missing[0]!r} is missing: pass the output of "
+                        "crmlib.satisfaction.repurchase_by_expectations() (rows basic_met, columns potential_met)")
+    ax = _axes(ax, figsize=(7, 4))
+    for row in rows:
+        ax.plot(table.columns, table.loc[row], marker="o", label=f"basic expectations met: {row}")
+    ax.set_xticks(list(table.columns))
+    ax.set_xlabel("potential expectations met (1-5)")
+    ax.set_ylabel("repurchase rate")
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    ax.legend(loc="upper left", fontsize=9)
+    ax.set_title("Loyalty follows the potential expectations")
     return ax

@@ -30,23 +30,43 @@ FAMILY_LIFECYCLE = (
 """The family lifecycle (FLC) table of the course source (table 2-2): stage (English, Chinese), typical purchases."""
 
 
-def rfm_features(table: pd.DataFrame, log: bool = True) -> pd.DataFrame:
-    """Clustering features from an RFM table: recency, frequency and monetary, log-transformed.
+RFM_COLUMNS = ("recency_days", "frequency", "monetary")
+"""The three RFM variables of :func:`crmlib.rfm.rfm_table`, the default clustering features."""
+
+
+def rfm_features(table: pd.DataFrame, log: bool = True, columns=RFM_COLUMNS) -> pd.DataFrame:
+    """Clustering features from an RFM table: the chosen ``columns``, log(1 + x)-transformed.
 
     RFM variables are strongly skewed (a few heavy buyers); log(1 + x) makes K-means see
-    differences among ordinary customers instead of only the extremes. Scaling is done by
-    :func:`kmeans_segments`.
+    differences among ordinary customers instead of only the extremes. ``columns`` picks the
+    variables, in order: recency, frequency and monetary by default; any other numeric column
+    of the table that cannot be negative works too, such as ``avg_amount`` (spent per purchase).
+    Scaling is done by :func:`kmeans_segments`.
 
-    >>> t = pd.DataFrame({"recency_days": [0, 9], "frequency": [1, 99], "monetary": [9.0, 999.0]})
+    >>> t = pd.DataFrame({"recency_days": [0, 9], "frequency": [1, 99], "monetary": [9.0, 999.0],
+    ...                   "avg_amount": [9.0, 10.1]})
     >>> rfm_features(t).round(3)
        recency_days  frequency  monetary
     0         0.000      0.693     2.303
     1         2.303      4.605     6.908
+    >>> rfm_features(t, columns=["frequency", "avg_amount"]).round(3)
+       frequency  avg_amount
+    0      0.693       2.303
+    1      4.605       2.407
     """
-    missing = [c for c in ("recency_days", "frequency", "monetary") if c not in table.columns]
+    if isinstance(columns, str):
+        columns = [columns]
+    columns = list(columns)
+    if not columns:
+        raise DataError("columns is empty: choose at least one variable, e.g. columns=['monetary']")
+    missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise DataError(f"column {missing[0]!r} is missing: pass the output of crmlib.rfm.rfm_table()")
-    features = table[["recency_days", "frequency", "monetary"]].astype("float64")
+        raise DataError(f"column {missing[0]!r} is missing: pass the output of crmlib.rfm.rfm_table() "
+                        f"and choose columns among {', '.join(map(str, table.columns))}")
+    non_numeric = [c for c in columns if not pd.api.types.is_numeric_dtype(table[c])]
+    if non_numeric:
+        raise DataError(f"column {non_numeric[0]!r} is not numeric: clustering features must be numbers")
+    features = table[columns].astype("float64")
     if (features < 0).any().any():
         column = features.columns[(features < 0).any()][0]
         raise DataError(f"column {column!r} has negative values: RFM features cannot be negative")

@@ -11,9 +11,9 @@ import html
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import display
+from IPython.core.interactiveshell import InteractiveShell
 
-from crmlib import clv, plots, rfm, value
+from crmlib import clv, plots, rfm, segment, value
 
 
 def _box(controls: list, summary: widgets.HTML, output: widgets.Output, update) -> widgets.VBox:
@@ -23,13 +23,23 @@ def _box(controls: list, summary: widgets.HTML, output: widgets.Output, update) 
     return widgets.VBox([*controls, summary, output])
 
 
-def _redraw(output: widgets.Output, draw) -> None:
-    output.clear_output(wait=True)
-    with output:
-        fig, ax = plt.subplots(figsize=(6, 3.5))
+def _redraw(output: widgets.Output, draw, figsize=(6, 3.5)) -> None:
+    """Draw a new figure with ``draw(ax)`` and make it the only content of ``output``.
+
+    The figure is put into the widget's ``outputs`` in one state update, not shown with
+    ``with output: display(fig)``: for a display captured by an Output widget, nbclient (which runs
+    the chapters for the tests and the website) sends a state message back on the kernel's shell
+    channel while it waits for the cell's reply, and now and then that reply is then only seen
+    when the cell's timeout runs out (a cell of 0.5 s took 120 s). A running notebook shows the
+    same either way.
+    """
+    fig, ax = plt.subplots(figsize=figsize)
+    try:
         draw(ax)
-        display(fig)
+        data, metadata = InteractiveShell.instance().display_formatter.format(fig)
+    finally:
         plt.close(fig)
+    output.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
 
 
 def ltv_explorer(inputs: dict) -> widgets.VBox:
@@ -106,3 +116,59 @@ def tier_explorer(values: pd.Series) -> widgets.VBox:
         _redraw(output, lambda ax: plots.customer_pyramid(tiers, ax=ax))
 
     return _box([top, high, mid], summary, output, update)
+
+
+SEGMENT_VARIABLES = ("recency_days", "frequency", "monetary", "avg_amount")
+"""The RFM table's columns the segment explorer offers as clustering variables."""
+
+
+def segment_explorer(table: pd.DataFrame, reachable: pd.Series | None = None, value: pd.Series | None = None,
+                     variables=SEGMENT_VARIABLES, k: int = 4, seed: int = 0) -> widgets.VBox:
+    """k, the clustering variables and the log -> K-means segments, their profiles and the evaluation rules.
+
+    A slider sets k (2 to 8), a list chooses the variables (Ctrl/Cmd-click for several), a box
+    turns log(1 + x) on or off. Each change reruns :func:`crmlib.segment.rfm_features`,
+    :func:`~crmlib.segment.kmeans_segments` (with ``seed``) and
+    :func:`~crmlib.segment.evaluate_segments`; the summary shows the mean silhouette and, per
+    segment, its size, mean recency, frequency and spend (:func:`~crmlib.segment.segment_profiles`)
+    and whether it passes the rules, and the plot shows recency against spend
+    (:func:`crmlib.plots.segment_scatter`).
+
+    ``table`` is the output of :func:`crmlib.rfm.rfm_table`; ``reachable`` (bool) and ``value``
+    (a contribution per customer), indexed like it, feed the *reachable* and *profitable* rules.
+    """
+    k_slider = widgets.IntSlider(value=k, min=2, max=8, description="k")
+    chosen = widgets.SelectMultiple(options=list(variables), value=tuple(segment.RFM_COLUMNS), rows=len(variables),
+                                    description="variables")
+    log = widgets.Checkbox(value=True, description="log(1 + x) first")
+    summary = widgets.HTML()
+    output = widgets.Output()
+    profile_columns = ["recency_days", "frequency", "monetary"]
+
+    def update():
+        if not chosen.value:
+            summary.value = "Choose at least one variable."
+            output.outputs = ()
+            return
+        features = segment.rfm_features(table, log=log.value, columns=chosen.value)
+        found = segment.kmeans_segments(features, k=k_slider.value, seed=seed)
+        report = segment.evaluate_segments(features, found, value=value, reachable=reachable)
+        profile = segment.segment_profiles(table[profile_columns], found)
+        rows = "".join(
+            f"<tr><td>{number}</td><td>{int(row['size']):,}</td><td>{row['recency_days']:.0f}</td>"
+            f"<td>{row['frequency']:.1f}</td><td>{row['monetary']:,.0f}</td>"
+            f"<td>{'yes' if report.loc[number, 'passes'] else 'no'}</td></tr>"
+            for number, row in profile.iterrows()
+        )
+        summary.value = (
+            f"<b>k = {k_slider.value}</b> on {html.escape(', '.join(chosen.value))}"
+            f"{' (log)' if log.value else ''}; mean silhouette {report['silhouette'].mean():.2f}"
+            "<table><tr><th>segment</th><th>customers</th><th>recency</th><th>frequency</th>"
+            f"<th>spend</th><th>passes the rules</th></tr>{rows}</table>"
+        )
+        _redraw(output, lambda ax: plots.segment_scatter(
+            table, found, "recency_days", "monetary", ax=ax, logy=True,
+            title=f"K-means on {'log ' if log.value else ''}{', '.join(chosen.value)}, k = {k_slider.value}"),
+            figsize=(6.5, 4))
+
+    return _box([k_slider, chosen, log], summary, output, update)

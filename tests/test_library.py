@@ -171,6 +171,30 @@ def test_segment_features_must_be_numbers_without_gaps():
         segment.kmeans_segments(pd.DataFrame({"m": [1.0, 2.0]}), k=3)
 
 
+def test_rfm_features_log_the_chosen_columns_in_the_order_given():
+    table = pd.DataFrame({"recency_days": [0, 9], "frequency": [1, 99], "monetary": [9.0, 999.0],
+                          "avg_amount": [9.0, 10.09]}, index=["a", "b"])
+    default = segment.rfm_features(table)
+    assert default.columns.tolist() == ["recency_days", "frequency", "monetary"]
+    chosen = segment.rfm_features(table, columns=("avg_amount", "frequency"))
+    assert chosen.columns.tolist() == ["avg_amount", "frequency"]
+    pd.testing.assert_frame_equal(chosen, np.log1p(table[["avg_amount", "frequency"]].astype("float64")))
+    raw = segment.rfm_features(table, log=False, columns="monetary")
+    assert raw["monetary"].tolist() == [9.0, 999.0] and raw.index.tolist() == ["a", "b"]
+
+
+def test_rfm_features_name_the_column_that_cannot_be_used():
+    table = pd.DataFrame({"recency_days": [0, 9], "frequency": [1, 2], "monetary": [9.0, -1.0], "name": ["x", "y"]})
+    with pytest.raises(DataError, match="column 'avg_amount' is missing: pass the output of crmlib.rfm.rfm_table"):
+        segment.rfm_features(table, columns=["frequency", "avg_amount"])
+    with pytest.raises(DataError, match="column 'monetary' has negative values"):
+        segment.rfm_features(table)
+    with pytest.raises(DataError, match="column 'name' is not numeric"):
+        segment.rfm_features(table, columns=["name"])
+    with pytest.raises(DataError, match="columns is empty"):
+        segment.rfm_features(table, columns=[])
+
+
 def test_clv_accepts_a_whole_number_of_years_given_as_a_float():
     lifetime = 5.0  # what crmlib.lifecycle.average_lifetime(0.2) returns
     assert clv.customer_lifetime_value(100.0, years=lifetime) == 500.0

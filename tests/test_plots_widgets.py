@@ -3,10 +3,11 @@
 import json
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib import DataError, churn, clv, lifecycle, plots, rfm, value, widgets
+from crmlib import DataError, churn, clv, lifecycle, plots, rfm, satisfaction, segment, value, widgets
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,24 @@ def test_pyramid_draws_four_bands_labelled_with_counts():
 
 def test_pareto_curve_marks_the_top_20_percent():
     ax = plots.pareto_curve(value.pareto_table(pd.Series([80.0, 5, 5, 5, 5])))
-    assert any("top 20% of customers: 80% of value" in t.get_text() for t in ax.texts)
+    assert any(t.get_text() == "top 20% of customers:\n80% of value" for t in ax.texts)
+
+
+@pytest.mark.parametrize("values", [
+    pd.Series(np.random.default_rng(4).pareto(1.2, 2000) + 1),  # strongly concentrated
+    pd.Series(np.random.default_rng(5).lognormal(0, 0.8, 500)),  # moderately
+    pd.Series(np.linspace(1.0, 1.5, 300)),                       # almost equal customers
+], ids=["concentrated", "lognormal", "nearly-equal"])
+def test_pareto_annotation_stays_off_the_curve_and_inside_the_axes(values):
+    ax = plots.pareto_curve(value.pareto_table(values))
+    ax.figure.canvas.draw()
+    box = ax.texts[0].get_window_extent().padded(2)
+    curve = ax.transData.transform(ax.lines[0].get_xydata())
+    inside = (curve[:, 0] >= box.x0) & (curve[:, 0] <= box.x1) & (curve[:, 1] >= box.y0) & (curve[:, 1] <= box.y1)
+    assert not inside.any(), "the annotation covers part of the curve"
+    frame = ax.get_window_extent()
+    assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+    assert not box.overlaps(ax.get_legend().get_window_extent()), "the annotation is under the legend"
 
 
 def test_rfm_heatmap_counts_customers_per_r_and_f(scores):
@@ -43,6 +61,122 @@ def test_rfm_heatmap_counts_customers_per_r_and_f(scores):
     assert numbers == 50
     ax = plots.rfm_heatmap(scores, value="responded")
     assert "mean responded" in ax.get_title()
+
+
+def _luminance(colour):
+    r, g, b = plt.matplotlib.colors.to_rgb(colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_rfm_heatmap_writes_dark_text_on_bright_cells_and_light_on_dark(scores):
+    for cmap in ("viridis", "cividis", "magma", "Greys"):
+        ax = plots.rfm_heatmap(scores, cmap=cmap)
+        image = ax.images[0]
+        for text in ax.texts:
+            background = image.cmap(image.norm(float(text.get_text())))
+            # the text colour is the far end of the lightness scale from its background
+            assert abs(_luminance(text.get_color()) - _luminance(background)) > 0.4, (cmap, text.get_text())
+        plt.close(ax.figure)
+
+
+def test_rfm_heatmap_labels_its_colour_bar_and_takes_the_colour_limits(scores):
+    ax = plots.rfm_heatmap(scores, value="responded", label="response rate", vmin=0, vmax=1, fmt=".0%")
+    colour_bar = ax.figure.axes[-1]
+    assert colour_bar.get_ylabel() == "response rate" and ax.get_title() == "RFM cells: response rate"
+    assert (ax.images[0].norm.vmin, ax.images[0].norm.vmax) == (0, 1)
+    assert all(t.get_text().endswith("%") for t in ax.texts)
+    assert plots.rfm_heatmap(scores, title="Test mailing").get_title() == "Test mailing"
+
+
+def test_rfm_heatmap_centres_a_diverging_scale_for_break_even_indices(scores):
+    be = 0.30
+    indexed = scores.assign(index=(scores["responded"] - be) / be * 100)  # mean over a square = its index
+    ax = plots.rfm_heatmap(indexed, value="index", center=0, label="break-even index")
+    norm = ax.images[0].norm
+    assert norm.vmin == -norm.vmax  # symmetric: equal distances from 0 look equally strong
+    assert ax.images[0].cmap.name == "RdBu"
+    assert norm(0) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("number, text", [
+    (750.0, "750"), (12_345.6, "12,000"), (-40.0, "-40"), (0.0087, "0.0087"), (0.13, "0.13"), (1.0, "1"),
+    (0.0, "0"), (9.96, "10"),
+])
+def test_rfm_heatmap_numbers_are_plain_with_two_significant_digits(number, text):
+    grid = pd.DataFrame({"R": [3], "F": [2], "x": [number]})
+    ax = plots.rfm_heatmap(grid, value="x")
+    assert [t.get_text() for t in ax.texts] == [text]
+
+
+def test_rfm_heatmap_writes_counts_as_whole_numbers():
+    many = pd.DataFrame({"R": [5] * 1500, "F": [5] * 1500})
+    assert [t.get_text() for t in plots.rfm_heatmap(many).texts] == ["1,500"]
+
+
+@pytest.fixture(scope="module")
+def customers():
+    from crmlib import datasets
+    return rfm.rfm_table(datasets.make_transactions(n_customers=300, seed=7), asof="2024-12-31", window_days=None)
+
+
+def test_elbow_plot_draws_inertia_and_silhouette_against_k():
+    elbow = pd.DataFrame({"inertia": [90.0, 40.0, 32.0, 28.0], "silhouette": [0.50, 0.55, 0.41, 0.38]},
+                         index=pd.Index([2, 3, 4, 5], name="k"))
+    ax = plots.elbow_plot(elbow, mark=3)
+    assert ax.lines[0].get_ydata().tolist() == [90.0, 40.0, 32.0, 28.0]
+    assert ax.right_ax.lines[0].get_ydata().tolist() == [0.50, 0.55, 0.41, 0.38]
+    labels = [t.get_text() for t in ax.right_ax.get_legend().get_texts()]
+    assert labels == ["inertia (elbow)", "mean silhouette", "chosen k = 3"]
+    with pytest.raises(DataError, match="column 'silhouette' is missing"):
+        plots.elbow_plot(elbow[["inertia"]])
+
+
+def test_segment_scatter_colours_each_segment_and_counts_it(customers):
+    found = segment.kmeans_segments(segment.rfm_features(customers), k=3)
+    ax = plots.segment_scatter(customers, found, "recency_days", "monetary", names={0: "largest"}, logy=True)
+    sizes = found.value_counts()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == [f"largest ({sizes[0]})", f"segment 1 ({sizes[1]})", f"segment 2 ({sizes[2]})"]
+    assert sum(len(c.get_offsets()) for c in ax.collections) == len(customers)
+    assert ax.get_yscale() == "log" and ax.get_ylabel() == "total spent (monetary, log scale)"
+    with pytest.raises(DataError, match="column 'spend' is missing"):
+        plots.segment_scatter(customers, found, "recency_days", "spend")
+    with pytest.raises(DataError, match="but 2 segment labels"):
+        plots.segment_scatter(customers, [0, 1], "recency_days", "monetary")
+
+
+def test_repurchase_by_satisfaction_plot_draws_one_bar_per_score_and_group():
+    survey = satisfaction.make_satisfaction_survey(n_customers=400, seed=3)
+    plain = plots.repurchase_by_satisfaction_plot(satisfaction.repurchase_by_satisfaction(survey))
+    rates = satisfaction.repurchase_by_satisfaction(survey)["repurchase_rate"]
+    assert [p.get_height() for p in plain.patches] == pytest.approx(rates.tolist())
+    assert [t.get_text() for t in plain.texts] == [f"{r:.0%}" for r in rates]
+    split = satisfaction.repurchase_by_satisfaction(survey, by="competition")
+    ax = plots.repurchase_by_satisfaction_plot(split, labels={"high": "competitive market"}, colors=["C3", "C7"])
+    assert len(ax.patches) == len(split)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["competitive market", "low"]
+    assert ax.get_xticklabels()[-1].get_text() == "5\ncompletely satisfied"
+    with pytest.raises(DataError, match="column 'repurchase_rate' is missing"):
+        plots.repurchase_by_satisfaction_plot(split.drop(columns="repurchase_rate"))
+
+
+def test_kano_lines_draw_one_line_per_level_of_basic_expectations():
+    survey = satisfaction.make_satisfaction_survey(n_customers=1000, seed=3)
+    table = satisfaction.repurchase_by_expectations(survey)
+    ax = plots.kano_lines(table, basic=(4, 5))
+    assert [line.get_label() for line in ax.lines] == ["basic expectations met: 4", "basic expectations met: 5"]
+    assert ax.lines[1].get_ydata() == pytest.approx(table.loc[5].to_numpy(), nan_ok=True)
+    with pytest.raises(DataError, match="row basic_met = 7 is missing"):
+        plots.kano_lines(table, basic=[7])
+
+
+def test_new_figures_draw_on_a_given_axes(customers):
+    fig, ax = plt.subplots()
+    found = pd.Series(0, index=customers.index)
+    assert plots.segment_scatter(customers, found, "frequency", "monetary", ax=ax) is ax
+    fig, ax = plt.subplots()
+    elbow = pd.DataFrame({"inertia": [2.0, 1.0], "silhouette": [0.4, 0.5]}, index=[2, 3])
+    assert plots.elbow_plot(elbow, ax=ax) is ax
 
 
 def test_ltv_curves_end_at_the_ltv_of_the_last_year(cohort_inputs):
@@ -99,3 +233,30 @@ def test_tier_explorer_moves_customers_between_tiers():
     assert "top: 10 customers" in summary.value and "low: 800 customers" in summary.value
     top.value = 0.05
     assert "top: 50 customers" in summary.value and "low: 760 customers" in summary.value
+
+
+def test_segment_explorer_reruns_k_means_when_a_control_moves(customers):
+    reachable = customers["recency_days"] <= 365
+    worth = 0.3 * customers["monetary"] - 40.0
+    box = widgets.segment_explorer(customers, reachable=reachable, value=worth)
+    k, variables, log, summary = box.children[:4]
+
+    def expected_summary_parts(columns, k_value, use_log):
+        features = segment.rfm_features(customers, log=use_log, columns=columns)
+        found = segment.kmeans_segments(features, k=k_value, seed=0)
+        report = segment.evaluate_segments(features, found, value=worth, reachable=reachable)
+        sizes = found.value_counts().sort_index()
+        return [f"mean silhouette {report['silhouette'].mean():.2f}"] + [
+            f"<tr><td>{number}</td><td>{size:,}</td>" for number, size in sizes.items()]
+
+    assert "<b>k = 4</b> on recency_days, frequency, monetary (log)" in summary.value
+    assert all(part in summary.value for part in expected_summary_parts(segment.RFM_COLUMNS, 4, True))
+    k.value = 3
+    assert "<b>k = 3</b>" in summary.value and "<tr><td>3</td>" not in summary.value
+    assert all(part in summary.value for part in expected_summary_parts(segment.RFM_COLUMNS, 3, True))
+    variables.value = ("frequency", "avg_amount")
+    log.value = False
+    assert "<b>k = 3</b> on frequency, avg_amount;" in summary.value
+    assert all(part in summary.value for part in expected_summary_parts(["frequency", "avg_amount"], 3, False))
+    variables.value = ()
+    assert summary.value == "Choose at least one variable."
