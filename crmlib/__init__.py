@@ -15,7 +15,7 @@ module             what it computes                                             
 ``models``         BG/NBD, Gamma-Gamma, shifted-beta-geometric                      9
 ``datasets``       loaders for ``datasets/`` and the synthetic generators           all
 ``plots``          the course's figures; each returns the Axes                      all
-``widgets``        ipywidgets explorers                                             3, 4, 5
+``widgets``        ipywidgets explorers                                             3, 4, 5, 7
 ``grading``        checks for nbgrader test cells, in course words                  exercises
 ``course``         the main job: execute, regenerate exercises, grade a demo class  make
 =================  ===============================================================  =========

@@ -504,7 +504,7 @@ def _is_answer(cell) -> bool:
     return bool(meta.get("solution"))
 
 
-def _first_assigned_name(source: str) -> str | None:
+def _last_assigned_name(source: str) -> str | None:
     """The variable assigned last at the top level of a code answer (None if there is none)."""
     try:
         tree = ast.parse(source)
@@ -520,7 +520,7 @@ def make_submission(released: NotebookNode, source: NotebookNode, kind: str) -> 
 
     - ``"correct"``: the released notebook with every answer filled in from the solution
       (solution regions kept, their marker lines dropped);
-    - ``"partly wrong"``: correct, except that the first autograded answer is changed (its
+    - ``"partly wrong"``: correct, except that the last autograded answer is changed (its
       last assigned value is doubled, or set to None where it cannot be doubled, such as a
       table with dates; if it assigns nothing, the answer is left blank);
     - ``"blank"``: the released notebook as a student receives it.
@@ -531,16 +531,18 @@ def make_submission(released: NotebookNode, source: NotebookNode, kind: str) -> 
     if kind == "blank":
         return nb
     answers = {c.metadata["nbgrader"]["grade_id"]: c for c in source.cells if _is_answer(c)}
-    changed = False
+    autograded = [c for c in nb.cells if _is_answer(c) and c.cell_type == "code"
+                  and not c.metadata["nbgrader"].get("grade")]
+    # the slip goes into the last autograded answer: later questions may build on earlier
+    # answers, and a slip there would cost every question after it
+    slipped = autograded[-1] if kind == "partly wrong" and autograded else None
     for cell in nb.cells:
         if not _is_answer(cell):
             continue
         grade_id = cell.metadata["nbgrader"]["grade_id"]
         solved = _strip_lines(answers[grade_id].source, BEGIN_SOLUTION, END_SOLUTION)
-        autograded = cell.cell_type == "code" and not cell.metadata["nbgrader"].get("grade")
-        if kind == "partly wrong" and autograded and not changed:
-            changed = True
-            name = _first_assigned_name(solved)
+        if cell is slipped:
+            name = _last_assigned_name(solved)
             if name is None:
                 continue  # leave this answer blank
             solved += (  # a slip: the answer is doubled; one that cannot be doubled is lost instead
