@@ -114,6 +114,14 @@ def check_recency(summary: pd.DataFrame) -> None:
         )
 
 
+def known_params(values, names, model: str) -> pd.Series:
+    """Parameters given by hand (for example published ones) as a Series, all checked positive."""
+    params = pd.Series(list(values), index=list(names), dtype="float64", name=model)
+    if (params <= 0).any() or not np.isfinite(params).all():
+        raise DataError(f"{model} parameters must all be positive numbers, got {params.to_dict()}")
+    return params
+
+
 def check_enough(n: int, n_params: int, who: str, model: str) -> None:
     if n < n_params:
         raise DataError(

@@ -22,6 +22,7 @@ from scipy.stats import nbinom
 from crmlib.btyd import DAYS_PER_UNIT
 from crmlib.errors import DataError
 from crmlib.models._base import (
+    known_params,
     as_summary,
     check_counts,
     check_enough,
@@ -101,10 +102,7 @@ class BetaGeo:
     def from_params(cls, r: float, alpha: float, a: float, b: float) -> "BetaGeo":
         """A model with known parameters (for example published ones), ready to predict."""
         model = cls()
-        params = pd.Series([r, alpha, a, b], index=list(PARAMS), dtype="float64", name="BG/NBD")
-        if (params <= 0).any() or not np.isfinite(params).all():
-            raise DataError(f"BG/NBD parameters must all be positive numbers, got {params.to_dict()}")
-        model.params_ = params
+        model.params_ = known_params([r, alpha, a, b], PARAMS, "BG/NBD")
         model.log_likelihood_ = None
         model.n_customers_ = 0
         model.converged_ = True

@@ -20,6 +20,7 @@ from scipy.special import gammaln
 
 from crmlib.errors import DataError
 from crmlib.models._base import (
+    known_params,
     as_summary,
     check_counts,
     check_enough,
@@ -84,10 +85,7 @@ class GammaGamma:
     def from_params(cls, p: float, q: float, gamma: float) -> "GammaGamma":
         """A model with known parameters (for example published ones), ready to predict."""
         model = cls()
-        params = pd.Series([p, q, gamma], index=list(PARAMS), dtype="float64", name="Gamma-Gamma")
-        if (params <= 0).any() or not np.isfinite(params).all():
-            raise DataError(f"Gamma-Gamma parameters must all be positive numbers, got {params.to_dict()}")
-        model.params_ = params
+        model.params_ = known_params([p, q, gamma], PARAMS, "Gamma-Gamma")
         model.log_likelihood_ = None
         model.n_customers_ = 0
         model.converged_ = True

@@ -21,7 +21,7 @@ import pandas as pd
 from scipy.special import betaln, hyp2f1
 
 from crmlib.errors import DataError
-from crmlib.models._base import check_enough, check_fitted, maximize_log_likelihood
+from crmlib.models._base import check_enough, check_fitted, known_params, maximize_log_likelihood
 
 __all__ = ["ShiftedBetaGeometric"]
 
@@ -81,10 +81,7 @@ class ShiftedBetaGeometric:
     def from_params(cls, alpha: float, beta: float) -> "ShiftedBetaGeometric":
         """A model with known parameters, ready to predict."""
         model = cls()
-        params = pd.Series([alpha, beta], index=list(PARAMS), dtype="float64", name="sBG")
-        if (params <= 0).any() or not np.isfinite(params).all():
-            raise DataError(f"sBG parameters must both be positive numbers, got {params.to_dict()}")
-        model.params_ = params
+        model.params_ = known_params([alpha, beta], PARAMS, "sBG")
         model.log_likelihood_ = None
         model.n_periods_ = 0
         model.cohort_size_ = None
