@@ -55,6 +55,9 @@ SOLUTIONS = REPO / "solutions"
 EXERCISES = REPO / "exercises"
 CHAPTERS = REPO / "chapters"
 DEMO = REPO / "demo-class"
+BOOK = REPO / "book"
+SITE_BUILD = REPO / "_build"
+SITE_HTML = SITE_BUILD / "html"
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 #: Cell metadata kept in stored notebooks; everything else (collapsed, scrolled, execution
@@ -707,15 +710,14 @@ def where() -> None:
     """Say where everything is after ``make course``."""
     chapters = sorted(CHAPTERS.glob("*.ipynb")) if CHAPTERS.exists() else []
     names = assignment_names() if SOLUTIONS.exists() else []
-    site = next((p for p in (REPO / "_build" / "html" / "index.html", REPO / "book" / "_build" / "html" / "index.html",
-                             REPO / "docs" / "_build" / "html" / "index.html") if p.exists()), None)
+    site = SITE_HTML / "index.html"
     rows = [
         ("chapters", f"chapters/ ({len(chapters)} notebooks)"),
         ("exercises", f"exercises/ (student versions of {len(names)} exercise(s); `make exercises` regenerates them)"),
         ("solutions", "solutions/ (the instructor's source of the exercises)"),
         ("gradebook", f"{_rel(DEMO / 'gradebook.db')} (demo class; grades also in {_rel(DEMO / 'grades.csv')})"),
         ("feedback", f"{_rel(DEMO / 'feedback')}/"),
-        ("site", _rel(site) if site else "not built"),
+        ("site", _rel(site) if site.exists() else "not built (make site)"),
         ("JupyterLab", "make lab"),
         ("instructor", "docs/instructor-guide.md"),
     ]
@@ -724,8 +726,7 @@ def where() -> None:
         print(f"  {label:<11} {text}")
 
 
-#: The steps of ``all``, in order. A later step (a site build, say) plugs in as one more
-#: function: ``ALL_STEPS.append(build_site)`` or an entry in this tuple.
+#: The steps of ``all``, in order; ``build_site`` (defined below) is appended after it.
 ALL_STEPS: list[Callable[[], object]] = [execute, exercises, demo]
 
 
@@ -769,11 +770,6 @@ def main(argv=None) -> int:
 
 # ------------------------------------------------------------------------------------------------
 # the course website (make site); see book/_config.yml and book/_ext/crm_site.py
-
-BOOK = REPO / "book"
-SITE_BUILD = REPO / "_build"
-SITE_HTML = SITE_BUILD / "html"
-
 
 def _site_fingerprints() -> tuple[str, str]:
     """Hashes of what the site's pages depend on besides their own text: (the library and the
