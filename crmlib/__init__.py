@@ -21,7 +21,7 @@ module             what it computes                                             
 =================  ===============================================================  =========
 """
 
-from crmlib.errors import DataError
+from crmlib.contract import DataError
 
 __all__ = ["DataError"]
 __version__ = "0.1.0"

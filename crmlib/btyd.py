@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlib.errors import DataError
+from crmlib.contract import DataError
 from crmlib.transactions import validate_transactions
 
 __all__ = ["btyd_summary", "BTYD_COLUMNS", "DAYS_PER_UNIT"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crmlib.errors import DataError
+from crmlib.contract import DataError
 from crmlib.rfm import rfm_table
 
 ALERT_STATUSES = ("safe", "watch", "at risk", "high risk")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlib.errors import DataError
+from crmlib.contract import DataError
 
 LIFECYCLE_STAGES = (
     ("potential", "潜在客户期"),

@@ -14,7 +14,7 @@ import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
-from crmlib.errors import DataError
+from crmlib.contract import DataError
 
 PYRAMID_COLOURS = {"diamond": "#7fb3d5", "gold": "#f4d03f", "brass": "#c8a165", "lead": "#7f8c8d"}
 STATUS_COLOURS = {"safe": "#27ae60", "watch": "#f1c40f", "at risk": "#e67e22", "high risk": "#c0392b"}

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from crmlib.btyd import btyd_summary  # noqa: F401  (the repeat-buying summary of chapter 9 lives in crmlib.btyd)
-from crmlib.errors import DataError
+from crmlib.contract import DataError
 from crmlib.transactions import validate_transactions
 
 RFM_COLUMNS = ("recency_days", "frequency", "monetary", "avg_amount", "last_purchase")

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from crmlib.errors import DataError
+from crmlib.contract import DataError
 from crmlib.lifecycle import RELATIONSHIP_PHASES
 
 SATISFACTION_LABELS = {

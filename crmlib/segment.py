@@ -14,7 +14,7 @@ from sklearn.metrics import silhouette_samples, silhouette_score
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from crmlib.errors import DataError
+from crmlib.contract import DataError
 
 FAMILY_LIFECYCLE = (
     ("young single", "青年单身", "entertainment, housing, cars"),

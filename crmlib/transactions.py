@@ -14,15 +14,11 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from crmlib.errors import DataError
+from crmlib.contract import DataError, DataWarning
 
 STANDARD_COLUMNS = ("customer_id", "date", "amount")
 RETURNS_POLICIES = ("error", "drop", "keep")
 _SHOWN_ROWS = 5
-
-
-class DataWarning(UserWarning):
-    """Rows were dropped on purpose (for example returns); the message says how many and why."""
 
 
 def _first_rows(frame: pd.DataFrame, mask, column: str) -> str:
@@ -91,7 +87,7 @@ def validate_transactions(
     >>> validate_transactions(tx.assign(yuan=["120.5", "free"]), "cust", "day", "yuan")
     Traceback (most recent call last):
     ...
-    crmlib.errors.DataError: column 'yuan': amounts are not numbers in 1 row: row 1 ('free'). ...
+    crmlib.contract.DataError: column 'yuan': amounts are not numbers in 1 row: row 1 ('free'). ...
     """
     if not isinstance(df, pd.DataFrame):
         raise DataError(f"transactions must be a pandas DataFrame, got {type(df).__name__}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlib.errors import DataError
+from crmlib.contract import DataError
 
 TIER_SHARES = (0.01, 0.04, 0.15, 0.80)
 """Shares of customers in the top / high / mid / low tiers (the Quansheng case: 1 %, 4 %, 15 %, 80 %)."""

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmlib import DataError
+from crmlib import DataError, NotFittedError
 from crmlib.btyd import btyd_summary
 from crmlib.datasets import load_cdnow_sample, load_sbg_retention
 from crmlib.models import BetaGeo, GammaGamma, ShiftedBetaGeometric
@@ -304,8 +304,9 @@ def test_no_repeat_buyer_at_all_is_an_error():
 def test_missing_column_and_unfitted_model_are_explained():
     with pytest.raises(DataError, match="column 'T' is missing.*btyd_summary"):
         BetaGeo().fit(pd.DataFrame({"x": [1], "t_x": [1.0]}))
-    with pytest.raises(DataError, match=r"BetaGeo.p_alive\(\) needs a fitted model: call fit\(\) first"):
+    with pytest.raises(NotFittedError, match=r"BetaGeo.p_alive\(\) needs a fitted model: call fit\(\) first") as info:
         BetaGeo().p_alive({"x": 1, "t_x": 1.0, "T": 2.0})
+    assert not isinstance(info.value, DataError), "an unfitted model is not a data problem"
 
 
 def test_from_params_rejects_non_positive_parameters():

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from crmlib.errors import DataError
+from crmlib.contract import DataError, NotFittedError
 
 _SHOWN = 5
 
@@ -174,7 +174,7 @@ def _is_stationary(objective, theta, step: float = 1e-5, tol: float = 1e-4) -> b
 
 def check_fitted(model, method: str) -> None:
     if getattr(model, "params_", None) is None:
-        raise DataError(
+        raise NotFittedError(
             f"{type(model).__name__}.{method}() needs a fitted model: call fit() first "
             f"(or build one from known parameters with {type(model).__name__}.from_params())"
         )

@@ -20,7 +20,7 @@ from scipy.special import betaln, expit, gammaln, hyp2f1
 from scipy.stats import nbinom
 
 from crmlib.btyd import DAYS_PER_UNIT
-from crmlib.errors import DataError
+from crmlib.contract import DataError
 from crmlib.models._base import (
     known_params,
     as_summary,

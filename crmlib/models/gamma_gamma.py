@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaln
 
-from crmlib.errors import DataError
+from crmlib.contract import DataError
 from crmlib.models._base import (
     known_params,
     as_summary,

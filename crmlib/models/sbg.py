@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import betaln, hyp2f1
 
-from crmlib.errors import DataError
+from crmlib.contract import DataError
 from crmlib.models._base import check_enough, check_fitted, known_params, maximize_log_likelihood
 
 __all__ = ["ShiftedBetaGeometric"]
