@@ -21,7 +21,7 @@ module             what it computes                                             
 =================  ===============================================================  =========
 """
 
-from crmlib.contract import DataError
+from crmlib.contract import DataError, DataWarning, NotFittedError
 
-__all__ = ["DataError"]
+__all__ = ["DataError", "DataWarning", "NotFittedError"]
 __version__ = "0.1.0"
