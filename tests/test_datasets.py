@@ -135,7 +135,7 @@ def test_an_installed_wheel_carries_the_data(root, tmp_path):
     for name in ("pyproject.toml", "README.md", "LICENSE", "MANIFEST.in", "setup.py", "setup.cfg"):
         if (root / name).exists():
             shutil.copy2(root / name, src / name)
-    for folder in ("crmlib", "datasets"):
+    for folder in ("crmlib", "crm_course", "datasets"):
         shutil.copytree(root / folder, src / folder, ignore=ignore)
     wheel = _build_wheel(src, tmp_path / "dist")
     site = tmp_path / "site"
