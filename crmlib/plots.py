@@ -281,25 +281,27 @@ def alert_chart(alerts: pd.DataFrame, labels: dict | None = None, ax=None):
     """Average purchase cycle P against days since the last purchase R, coloured by alert status.
 
     Points above the diagonal R = P are overdue. ``alerts`` is the output of
-    :func:`crmlib.churn.purchase_cycle_alerts`; ``labels`` maps customer ids to names to print
-    next to their points (e.g. the named firms of the case).
+    :func:`crmlib.churn.purchase_cycle_alerts` (P is its ``cycle_days``, R its ``recency_days``);
+    ``labels`` maps customer ids to names to print next to their points (e.g. the named firms of
+    the case).
 
-    >>> alerts = pd.DataFrame({"P": [17.4, 45.6], "R": [43, 6], "status": ["high risk", "safe"]},
-    ...                       index=["c1", "c2"])
+    >>> alerts = pd.DataFrame({"cycle_days": [17.4, 45.6], "recency_days": [43, 6],
+    ...                        "status": ["high risk", "safe"]}, index=["c1", "c2"])
     >>> [t.get_text() for t in alert_chart(alerts, labels={"c1": "Bing"}).texts]
     ['Bing']
     """
-    for column in ("P", "R", "status"):
+    for column in ("cycle_days", "recency_days", "status"):
         if column not in alerts.columns:
             raise DataError(f"column {column!r} is missing: pass the output of crmlib.churn.purchase_cycle_alerts()")
     ax = _axes(ax, figsize=(6, 5))
     for status, group in alerts.groupby("status", observed=True):
-        ax.scatter(group["P"], group["R"], s=18, color=STATUS_COLOURS.get(status), label=status, alpha=0.8)
-    top = float(max(alerts["P"].max(), alerts["R"].max())) * 1.05
+        ax.scatter(group["cycle_days"], group["recency_days"], s=18, color=STATUS_COLOURS.get(status), label=status,
+                   alpha=0.8)
+    top = float(max(alerts["cycle_days"].max(), alerts["recency_days"].max())) * 1.05
     ax.plot([0, top], [0, top], color="grey", linestyle="--", label="R = P (delta = 0)")
     for customer, name in (labels or {}).items():
         if customer in alerts.index:
-            ax.annotate(name, (alerts.loc[customer, "P"], alerts.loc[customer, "R"]),
+            ax.annotate(name, (alerts.loc[customer, "cycle_days"], alerts.loc[customer, "recency_days"]),
                         textcoords="offset points", xytext=(4, 4), fontsize=9)
     ax.set_xlabel("average purchase cycle P = 365 / F (days)")
     ax.set_ylabel("days since last purchase R")
@@ -425,7 +427,7 @@ def repurchase_by_satisfaction_plot(table: pd.DataFrame, ax=None, labels: dict |
     scores = sorted(pd.unique(rates.index.get_level_values(-1)))
     meaning = {}
     if "label" in table.columns:
-        meaning = dict(zip(table.index.get_level_values(-1), table["label"]))
+        meaning = dict(zip(table.index.get_level_values(-1), table["label"], strict=True))
     ax = _axes(ax, figsize=(7.5, 4))
     width = 0.8 / len(groups)
     positions = np.arange(len(scores), dtype=float)
@@ -435,7 +437,7 @@ def repurchase_by_satisfaction_plot(table: pd.DataFrame, ax=None, labels: dict |
         name = None if group is None else (labels or {}).get(group, str(group))
         bars = ax.bar(positions + (number - (len(groups) - 1) / 2) * width, heights, width * 0.95,
                       color=colour, label=name)
-        for bar, height in zip(bars, heights):
+        for bar, height in zip(bars, heights, strict=True):
             if np.isfinite(height):
                 ax.text(bar.get_x() + bar.get_width() / 2, height + 0.01, f"{height:.0%}",
                         ha="center", va="bottom", fontsize=8)

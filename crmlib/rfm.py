@@ -23,7 +23,7 @@ RFM_COLUMNS = ("recency_days", "frequency", "monetary", "avg_amount", "last_purc
 
 
 def rfm_table(
-    tx: pd.DataFrame,
+    transactions: pd.DataFrame,
     asof,
     window_days: int | None = 365,
     customer: str = "customer_id",
@@ -46,8 +46,8 @@ def rfm_table(
 
     Parameters
     ----------
-    tx : DataFrame
-        Transactions, checked by :func:`crmlib.transactions.validate_transactions`.
+    transactions : DataFrame
+        One row per purchase, checked by :func:`crmlib.transactions.validate_transactions`.
     asof : date-like
         The analysis date ("today").
     window_days : int or None
@@ -72,21 +72,21 @@ def rfm_table(
     1                       7          2     150.0        75.0    2004-11-20
     2                     179          1      30.0        30.0    2004-06-01
     """
-    tx = validate_transactions(tx, customer, date, amount, asof=asof, returns=returns)
+    clean = validate_transactions(transactions, customer, date, amount, asof=asof, returns=returns)
     asof = pd.Timestamp(asof)
     if window_days is not None:
         if window_days <= 0:
             raise DataError(f"window_days must be a positive number of days, got {window_days}")
         start = asof - pd.Timedelta(days=window_days)
-        in_window = (tx["date"] > start).to_numpy()
+        in_window = (clean["date"] > start).to_numpy()
         if not in_window.any():
             raise DataError(
                 f"column {date!r}: no purchase in the {window_days} days up to asof {asof.date()} "
-                f"(the last purchase is {tx['date'].max().date()}): widen window_days or move asof"
+                f"(the last purchase is {clean['date'].max().date()}): widen window_days or move asof"
             )
         if not in_window.all():
-            tx = tx.loc[in_window]
-    by_customer = tx.groupby("customer_id", sort=True)
+            clean = clean.loc[in_window]
+    by_customer = clean.groupby("customer_id", sort=True)
     last_purchase = by_customer["date"].max()
     frequency = by_customer.size()
     monetary = by_customer["amount"].sum()

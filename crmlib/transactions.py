@@ -38,7 +38,7 @@ def _problem(column: str, what: str, frame: pd.DataFrame, mask, fix: str) -> Dat
 
 
 def validate_transactions(
-    df: pd.DataFrame,
+    transactions: pd.DataFrame,
     customer: str = "customer_id",
     date: str = "date",
     amount: str = "amount",
@@ -49,10 +49,10 @@ def validate_transactions(
 
     Parameters
     ----------
-    df : DataFrame
+    transactions : DataFrame
         One row per purchase.
     customer, date, amount : str
-        Names of the customer-id, purchase-date and purchase-amount columns in ``df``.
+        Names of the customer-id, purchase-date and purchase-amount columns in ``transactions``.
     asof : date-like, optional
         The analysis date ("today"). A purchase after it is an error: it cannot have happened yet.
     returns : {"error", "drop", "keep"}
@@ -89,49 +89,49 @@ def validate_transactions(
     ...
     crmlib.contract.DataError: column 'yuan': amounts are not numbers in 1 row: row 1 ('free'). ...
     """
-    if not isinstance(df, pd.DataFrame):
-        raise DataError(f"transactions must be a pandas DataFrame, got {type(df).__name__}")
+    if not isinstance(transactions, pd.DataFrame):
+        raise DataError(f"transactions must be a pandas DataFrame, got {type(transactions).__name__}")
     if returns not in RETURNS_POLICIES:
         raise DataError(f"returns must be one of {RETURNS_POLICIES}, got {returns!r}")
-    missing = [c for c in (customer, date, amount) if c not in df.columns]
+    missing = [c for c in (customer, date, amount) if c not in transactions.columns]
     if missing:
         raise DataError(
-            f"column {missing[0]!r} is missing: the transactions have columns {list(df.columns)}. "
+            f"column {missing[0]!r} is missing: the transactions have columns {list(transactions.columns)}. "
             f"Name the customer, date and amount columns with customer=, date=, amount=."
         )
-    if len(df) == 0:
+    if len(transactions) == 0:
         raise DataError("the transactions are empty: there is no purchase to analyse")
 
-    ids = df[customer]
+    ids = transactions[customer]
     if ids.isna().any():
-        raise _problem(customer, "customer ids are missing", df, ids.isna(),
+        raise _problem(customer, "customer ids are missing", transactions, ids.isna(),
                        "Every purchase needs the customer who made it.")
 
-    dates = df[date]
+    dates = transactions[date]
     retyped = False
     if not pd.api.types.is_datetime64_any_dtype(dates):
         parsed = pd.to_datetime(dates, errors="coerce")
         unparsable = parsed.isna() & dates.notna()
         if unparsable.any():
-            raise _problem(date, "dates cannot be read", df, unparsable,
+            raise _problem(date, "dates cannot be read", transactions, unparsable,
                            "Write dates as YYYY-MM-DD.")
         dates, retyped = parsed, True
     if dates.isna().any():
-        raise _problem(date, "dates are missing", df, dates.isna(),
+        raise _problem(date, "dates are missing", transactions, dates.isna(),
                        "Every purchase needs the date it was made.")
 
-    amounts = df[amount]
+    amounts = transactions[amount]
     if not pd.api.types.is_numeric_dtype(amounts) or pd.api.types.is_bool_dtype(amounts):
         parsed = pd.to_numeric(amounts, errors="coerce")
         not_numbers = parsed.isna() & amounts.notna()
         if not_numbers.any():
-            raise _problem(amount, "amounts are not numbers", df, not_numbers,
+            raise _problem(amount, "amounts are not numbers", transactions, not_numbers,
                            "Write amounts as plain numbers, without currency signs.")
         amounts, retyped = parsed, True
     if amounts.dtype != "float64":
         amounts, retyped = amounts.astype("float64"), True
     if amounts.isna().any():
-        raise _problem(amount, "amounts are missing", df, amounts.isna(),
+        raise _problem(amount, "amounts are missing", transactions, amounts.isna(),
                        "Every purchase needs an amount.")
 
     if asof is not None:
@@ -142,10 +142,10 @@ def validate_transactions(
                 f"{dates.min().date()}): choose an analysis date after the purchases"
             )
         if dates.max() > asof:
-            raise _problem(date, f"purchases are after asof {asof.date()}", df, dates > asof,
+            raise _problem(date, f"purchases are after asof {asof.date()}", transactions, dates > asof,
                            "A purchase cannot happen after the analysis date: check the dates or asof.")
 
-    clean = df.rename(columns={customer: "customer_id", date: "date", amount: "amount"})
+    clean = transactions.rename(columns={customer: "customer_id", date: "date", amount: "amount"})
     if retyped:
         clean = clean.assign(date=dates.to_numpy(), amount=amounts.to_numpy())
     others = [c for c in clean.columns if c not in STANDARD_COLUMNS]
@@ -155,7 +155,7 @@ def validate_transactions(
     nonpositive = clean["amount"] <= 0
     if nonpositive.any():
         if returns == "error":
-            raise _problem(amount, "amounts are zero or negative (returns?)", df, nonpositive.to_numpy(),
+            raise _problem(amount, "amounts are zero or negative (returns?)", transactions, nonpositive.to_numpy(),
                            "Pass returns='drop' to leave them out or returns='keep' to net them.")
         if returns == "drop":
             n = int(nonpositive.sum())

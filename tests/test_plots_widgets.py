@@ -188,8 +188,8 @@ def test_ltv_curves_end_at_the_ltv_of_the_last_year(cohort_inputs):
 def test_lifecycle_curve_and_alert_chart_draw():
     ax = plots.lifecycle_profit_curve(lifecycle.profit_curve())
     assert [t.get_text() for t in ax.texts] == ["exploration", "formation", "stability", "decline"]
-    tx = pd.DataFrame({"customer_id": ["a", "a", "b", "b"], "date": ["2004-01-01", "2004-11-01", "2004-02-01", "2004-03-01"],
-                       "amount": 1.0})
+    tx = pd.DataFrame({"customer_id": ["a", "a", "b", "b"],
+                       "date": ["2004-01-01", "2004-11-01", "2004-02-01", "2004-03-01"], "amount": 1.0})
     ax = plots.alert_chart(churn.purchase_cycle_alerts(tx, asof="2004-11-27"), labels={"b": "Bing"})
     assert [t.get_text() for t in ax.texts] == ["Bing"]
 
@@ -198,7 +198,7 @@ def test_plots_name_the_missing_column():
     with pytest.raises(DataError, match="column 'pyramid' is missing"):
         plots.customer_pyramid(pd.DataFrame({"value": [1.0]}))
     with pytest.raises(DataError, match="column 'status' is missing"):
-        plots.alert_chart(pd.DataFrame({"P": [1.0], "R": [2]}))
+        plots.alert_chart(pd.DataFrame({"cycle_days": [1.0], "recency_days": [2]}))
 
 
 def test_plots_draw_on_a_given_axes():
