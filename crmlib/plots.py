@@ -362,17 +362,17 @@ def _axis_label(column: str, log: bool) -> str:
     return label[:-1] + ", log scale)" if label.endswith(")") else label + " (log scale)"
 
 
-def segment_scatter(features: pd.DataFrame, segments, x: str, y: str, names: dict | None = None, ax=None, *,
+def segment_scatter(features: pd.DataFrame, segments, x: str, y: str, labels: dict | None = None, ax=None, *,
                     logx: bool = False, logy: bool = False, title: str | None = None):
     """Each customer as a point of ``x`` against ``y``, one colour per segment, with segment sizes.
 
     ``features`` holds the two columns, one row per customer (the RFM table reads best, in its
     own units); ``segments`` one segment number per customer, in the same order (the output of
-    :func:`crmlib.segment.kmeans_segments`); ``names`` maps segment numbers to names for the
+    :func:`crmlib.segment.kmeans_segments`); ``labels`` maps segment numbers to names for the
     legend. ``logx``/``logy`` put an axis on a log scale (money is skewed).
 
     >>> table = pd.DataFrame({"recency_days": [5, 10, 300], "monetary": [900.0, 800.0, 20.0]})
-    >>> ax = segment_scatter(table, pd.Series([0, 0, 1]), "recency_days", "monetary", names={0: "best"})
+    >>> ax = segment_scatter(table, pd.Series([0, 0, 1]), "recency_days", "monetary", labels={0: "best"})
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['best (2)', 'segment 1 (1)']
     """
@@ -386,7 +386,7 @@ def segment_scatter(features: pd.DataFrame, segments, x: str, y: str, names: dic
     ax = _axes(ax, figsize=(7, 4.5))
     for number in sorted(pd.unique(segments)):
         members = features[segments == number]
-        name = (names or {}).get(number, f"segment {number}")
+        name = (labels or {}).get(number, f"segment {number}")
         ax.scatter(members[x], members[y], s=8, alpha=0.6, color=f"C{int(number) % 10}",
                    label=f"{name} ({len(members):,})")
     if logx:

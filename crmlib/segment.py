@@ -30,11 +30,12 @@ FAMILY_LIFECYCLE = (
 """The family lifecycle (FLC) table of the course source (table 2-2): stage (English, Chinese), typical purchases."""
 
 
-RFM_COLUMNS = ("recency_days", "frequency", "monetary")
-"""The three RFM variables of :func:`crmlib.rfm.rfm_table`, the default clustering features."""
+RFM_FEATURES = ("recency_days", "frequency", "monetary")
+"""The three RFM variables of :func:`crmlib.rfm.rfm_table`, the default clustering features
+(:data:`crmlib.rfm.RFM_COLUMNS` are all the columns of the RFM table)."""
 
 
-def rfm_features(table: pd.DataFrame, log: bool = True, columns=RFM_COLUMNS) -> pd.DataFrame:
+def rfm_features(table: pd.DataFrame, log: bool = True, columns=RFM_FEATURES) -> pd.DataFrame:
     """Clustering features from an RFM table: the chosen ``columns``, log(1 + x)-transformed.
 
     RFM variables are strongly skewed (a few heavy buyers); log(1 + x) makes K-means see

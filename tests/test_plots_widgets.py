@@ -133,7 +133,7 @@ def test_elbow_plot_draws_inertia_and_silhouette_against_k():
 
 def test_segment_scatter_colours_each_segment_and_counts_it(customers):
     found = segment.kmeans_segments(segment.rfm_features(customers), k=3)
-    ax = plots.segment_scatter(customers, found, "recency_days", "monetary", names={0: "largest"}, logy=True)
+    ax = plots.segment_scatter(customers, found, "recency_days", "monetary", labels={0: "largest"}, logy=True)
     sizes = found.value_counts()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == [f"largest ({sizes[0]})", f"segment 1 ({sizes[1]})", f"segment 2 ({sizes[2]})"]
@@ -250,10 +250,10 @@ def test_segment_explorer_reruns_k_means_when_a_control_moves(customers):
             f"<tr><td>{number}</td><td>{size:,}</td>" for number, size in sizes.items()]
 
     assert "<b>k = 4</b> on recency_days, frequency, monetary (log)" in summary.value
-    assert all(part in summary.value for part in expected_summary_parts(segment.RFM_COLUMNS, 4, True))
+    assert all(part in summary.value for part in expected_summary_parts(segment.RFM_FEATURES, 4, True))
     k.value = 3
     assert "<b>k = 3</b>" in summary.value and "<tr><td>3</td>" not in summary.value
-    assert all(part in summary.value for part in expected_summary_parts(segment.RFM_COLUMNS, 3, True))
+    assert all(part in summary.value for part in expected_summary_parts(segment.RFM_FEATURES, 3, True))
     variables.value = ("frequency", "avg_amount")
     log.value = False
     assert "<b>k = 3</b> on frequency, avg_amount;" in summary.value

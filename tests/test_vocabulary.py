@@ -25,6 +25,7 @@ BANNED = {
     "df": "transactions (or what the frame holds)",
     "rate": "discount_rate",
     "unit": "freq",
+    "variables": "columns (as in segment.rfm_features)",
 }
 
 #: Parameters that other branches of issue 11 rename; remove an entry when its rename is merged
@@ -79,7 +80,7 @@ def test_the_walk_finds_the_functions_of_every_module():
         assert expected in PUBLIC
 
 
-def test_no_public_function_names_a_parameter_tx_df_rate_or_unit():
+def test_no_public_function_names_a_parameter_tx_df_rate_unit_or_variables():
     offenders = [
         f"{name}({parameter}=...): say {BANNED[parameter]}"
         for name, function in PUBLIC.items()
@@ -93,6 +94,26 @@ def test_pending_renames_are_still_pending():
     done = [f"{name}: {parameter}" for name, parameter in PENDING
             if name not in PUBLIC or parameter not in _parameters(PUBLIC[name])]
     assert not done, f"renamed: remove these entries from PENDING: {done}"
+
+
+def test_a_constant_name_means_one_thing_in_every_module():
+    """rfm.RFM_COLUMNS (the RFM table's columns) and segment.RFM_COLUMNS (the default features) were two."""
+    seen = {}
+    # each model module's PARAMS and COLUMNS are its own model's, as a class attribute would be
+    for module in [m for m in _modules() if not m.__name__.startswith("crmlib.models.")]:
+        for name, constant in vars(module).items():
+            if name.isupper() and not name.startswith("_") and not callable(constant):
+                seen.setdefault(name, []).append((module.__name__, constant))
+    clashes = {name: [m for m, _ in places] for name, places in seen.items()
+               if any(not _same(constant, places[0][1]) for _, constant in places[1:])}
+    assert not clashes, f"one name, different values: {clashes}"
+
+
+def _same(a, b) -> bool:
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return a is b
 
 
 def test_every_function_that_takes_transactions_takes_them_first_with_the_column_keywords_and_returns():
