@@ -14,7 +14,7 @@ import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
-from crmlib.contract import DataError
+from crmlib.contract import DataError, require_columns
 
 PYRAMID_COLOURS = {"diamond": "#7fb3d5", "gold": "#f4d03f", "brass": "#c8a165", "lead": "#7f8c8d"}
 STATUS_COLOURS = {"safe": "#27ae60", "watch": "#f1c40f", "at risk": "#e67e22", "high risk": "#c0392b"}
@@ -36,8 +36,8 @@ def customer_pyramid(tiers: pd.DataFrame, ax=None):
     >>> ax.texts[0].get_text()
     'lead: 800 customers, 64% of value'
     """
-    if "pyramid" not in tiers.columns:
-        raise DataError("column 'pyramid' is missing: pass the output of crmlib.value.value_tiers() with four tiers")
+    require_columns(tiers, ("pyramid", "value"), "the tiers",
+                    "pass the output of crmlib.value.value_tiers() with four tiers")
     ax = _axes(ax)
     summary = tiers.groupby("pyramid", observed=False)["value"].agg(["size", "sum"])
     total_value = summary["sum"].sum()
@@ -71,9 +71,8 @@ def pareto_curve(table: pd.DataFrame, ax=None, mark: float = 0.2):
     >>> ax.texts[0].get_text()
     'top 20% of customers:\\n80% of value'
     """
-    for column in ("customer_share", "value_share"):
-        if column not in table.columns:
-            raise DataError(f"column {column!r} is missing: pass the output of crmlib.value.pareto_table()")
+    require_columns(table, ("customer_share", "value_share"), "the table",
+                    "pass the output of crmlib.value.pareto_table()")
     ax = _axes(ax)
     x = np.concatenate([[0], table["customer_share"].to_numpy()])
     y = np.concatenate([[0], table["value_share"].to_numpy()])
@@ -187,17 +186,14 @@ def rfm_heatmap(scores: pd.DataFrame, value: str | None = None, ax=None, cmap=No
     >>> [(t.get_text(), t.get_color()) for t in ax.texts]  # white on dark blue, black on near-white
     [('750', 'white'), ('-40', 'black')]
     """
-    for column in ("R", "F"):
-        if column not in scores.columns:
-            raise DataError(f"column {column!r} is missing: pass the output of crmlib.rfm.rfm_scores()")
+    require_columns(scores, ("R", "F"), "the scores", "pass the output of crmlib.rfm.rfm_scores()")
     ax = _axes(ax, figsize=(5.5, 4.5))
     if value is None:
         grid = scores.pivot_table(index="R", columns="F", values=scores.columns[0], aggfunc="size")
         label = "customers" if label is None else label
         fmt = ",.0f" if fmt is None else fmt
     else:
-        if value not in scores.columns:
-            raise DataError(f"column {value!r} is missing from the scores")
+        require_columns(scores, [value], "the scores", "choose a column of the scores to average")
         grid = scores.pivot_table(index="R", columns="F", values=value, aggfunc="mean")
         label = f"mean {value}" if label is None else label
         fmt = _plain_number if fmt is None else fmt
@@ -290,9 +286,8 @@ def alert_chart(alerts: pd.DataFrame, labels: dict | None = None, ax=None):
     >>> [t.get_text() for t in alert_chart(alerts, labels={"c1": "Bing"}).texts]
     ['Bing']
     """
-    for column in ("cycle_days", "recency_days", "status"):
-        if column not in alerts.columns:
-            raise DataError(f"column {column!r} is missing: pass the output of crmlib.churn.purchase_cycle_alerts()")
+    require_columns(alerts, ("cycle_days", "recency_days", "status"), "the alerts",
+                    "pass the output of crmlib.churn.purchase_cycle_alerts()")
     ax = _axes(ax, figsize=(6, 5))
     for status, group in alerts.groupby("status", observed=True):
         ax.scatter(group["cycle_days"], group["recency_days"], s=18, color=STATUS_COLOURS.get(status), label=status,
@@ -324,9 +319,8 @@ def elbow_plot(elbow: pd.DataFrame, ax=None, mark: int | None = None):
     >>> ax.get_ylabel(), ax.right_ax.get_ylabel()
     ('inertia (sum of squares)', 'mean silhouette')
     """
-    for column in ("inertia", "silhouette"):
-        if column not in elbow.columns:
-            raise DataError(f"column {column!r} is missing: pass the output of crmlib.segment.elbow_table()")
+    require_columns(elbow, ("inertia", "silhouette"), "the elbow table",
+                    "pass the output of crmlib.segment.elbow_table()")
     ax = _axes(ax, figsize=(6.5, 3.8))
     right = ax.twinx()
     ks = elbow.index.to_numpy()
@@ -376,10 +370,7 @@ def segment_scatter(features: pd.DataFrame, segments, x: str, y: str, labels: di
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['best (2)', 'segment 1 (1)']
     """
-    for column in (x, y):
-        if column not in features.columns:
-            raise DataError(f"column {column!r} is missing from the features: choose x and y among "
-                            f"{', '.join(map(str, features.columns))}")
+    require_columns(features, (x, y), "the features", "choose x and y among them")
     if len(segments) != len(features):
         raise DataError(f"{len(features)} customers but {len(segments)} segment labels")
     segments = np.asarray(segments)
@@ -415,9 +406,8 @@ def repurchase_by_satisfaction_plot(table: pd.DataFrame, ax=None, labels: dict |
     >>> [t.get_text() for t in ax.texts]
     ['50%', '100%']
     """
-    if "repurchase_rate" not in table.columns:
-        raise DataError("column 'repurchase_rate' is missing: pass the output of "
-                        "crmlib.satisfaction.repurchase_by_satisfaction()")
+    require_columns(table, ["repurchase_rate"], "the table",
+                    "pass the output of crmlib.satisfaction.repurchase_by_satisfaction()")
     rates = table["repurchase_rate"]
     if rates.index.nlevels == 1:
         by_group = {None: rates}

@@ -11,30 +11,12 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
 import pandas as pd
 
-from crmlib.contract import DataError, DataWarning
+from crmlib.contract import DataError, DataWarning, column_error, require_columns
 
 STANDARD_COLUMNS = ("customer_id", "date", "amount")
 RETURNS_POLICIES = ("error", "drop", "keep")
-_SHOWN_ROWS = 5
-
-
-def _first_rows(frame: pd.DataFrame, mask, column: str) -> str:
-    """Describe the offending rows: how many, and the first ones by index label with their values."""
-    bad = frame.loc[np.asarray(mask), column]
-    shown = bad.iloc[:_SHOWN_ROWS]
-    items = ", ".join(
-        f"row {label!r} ({'missing' if pd.isna(value) else repr(value)})"
-        for label, value in zip(shown.index, shown.tolist())
-    )
-    more = f" and {len(bad) - _SHOWN_ROWS:,} more" if len(bad) > _SHOWN_ROWS else ""
-    return f"{len(bad):,} row{'s' if len(bad) != 1 else ''}: {items}{more}"
-
-
-def _problem(column: str, what: str, frame: pd.DataFrame, mask, fix: str) -> DataError:
-    return DataError(f"column {column!r}: {what} in {_first_rows(frame, mask, column)}. {fix}")
 
 
 def validate_transactions(
@@ -89,23 +71,17 @@ def validate_transactions(
     ...
     crmlib.contract.DataError: column 'yuan': amounts are not numbers in 1 row: row 1 ('free'). ...
     """
-    if not isinstance(transactions, pd.DataFrame):
-        raise DataError(f"transactions must be a pandas DataFrame, got {type(transactions).__name__}")
+    require_columns(transactions, (customer, date, amount), "the transactions",
+                    "name the customer, date and amount columns with customer=, date=, amount=")
     if returns not in RETURNS_POLICIES:
         raise DataError(f"returns must be one of {RETURNS_POLICIES}, got {returns!r}")
-    missing = [c for c in (customer, date, amount) if c not in transactions.columns]
-    if missing:
-        raise DataError(
-            f"column {missing[0]!r} is missing: the transactions have columns {list(transactions.columns)}. "
-            f"Name the customer, date and amount columns with customer=, date=, amount=."
-        )
     if len(transactions) == 0:
         raise DataError("the transactions are empty: there is no purchase to analyse")
 
     ids = transactions[customer]
     if ids.isna().any():
-        raise _problem(customer, "customer ids are missing", transactions, ids.isna(),
-                       "Every purchase needs the customer who made it.")
+        raise column_error(transactions, customer, ids.isna(), "customer ids are missing",
+                           "Every purchase needs the customer who made it.")
 
     dates = transactions[date]
     retyped = False
@@ -113,26 +89,26 @@ def validate_transactions(
         parsed = pd.to_datetime(dates, errors="coerce")
         unparsable = parsed.isna() & dates.notna()
         if unparsable.any():
-            raise _problem(date, "dates cannot be read", transactions, unparsable,
-                           "Write dates as YYYY-MM-DD.")
+            raise column_error(transactions, date, unparsable, "dates cannot be read",
+                               "Write dates as YYYY-MM-DD.")
         dates, retyped = parsed, True
     if dates.isna().any():
-        raise _problem(date, "dates are missing", transactions, dates.isna(),
-                       "Every purchase needs the date it was made.")
+        raise column_error(transactions, date, dates.isna(), "dates are missing",
+                           "Every purchase needs the date it was made.")
 
     amounts = transactions[amount]
     if not pd.api.types.is_numeric_dtype(amounts) or pd.api.types.is_bool_dtype(amounts):
         parsed = pd.to_numeric(amounts, errors="coerce")
         not_numbers = parsed.isna() & amounts.notna()
         if not_numbers.any():
-            raise _problem(amount, "amounts are not numbers", transactions, not_numbers,
-                           "Write amounts as plain numbers, without currency signs.")
+            raise column_error(transactions, amount, not_numbers, "amounts are not numbers",
+                               "Write amounts as plain numbers, without currency signs.")
         amounts, retyped = parsed, True
     if amounts.dtype != "float64":
         amounts, retyped = amounts.astype("float64"), True
     if amounts.isna().any():
-        raise _problem(amount, "amounts are missing", transactions, amounts.isna(),
-                       "Every purchase needs an amount.")
+        raise column_error(transactions, amount, amounts.isna(), "amounts are missing",
+                           "Every purchase needs an amount.")
 
     if asof is not None:
         asof = pd.Timestamp(asof)
@@ -142,8 +118,8 @@ def validate_transactions(
                 f"{dates.min().date()}): choose an analysis date after the purchases"
             )
         if dates.max() > asof:
-            raise _problem(date, f"purchases are after asof {asof.date()}", transactions, dates > asof,
-                           "A purchase cannot happen after the analysis date: check the dates or asof.")
+            raise column_error(transactions, date, dates > asof, f"purchases are after asof {asof.date()}",
+                               "A purchase cannot happen after the analysis date: check the dates or asof.")
 
     clean = transactions.rename(columns={customer: "customer_id", date: "date", amount: "amount"})
     if retyped:
@@ -155,8 +131,9 @@ def validate_transactions(
     nonpositive = clean["amount"] <= 0
     if nonpositive.any():
         if returns == "error":
-            raise _problem(amount, "amounts are zero or negative (returns?)", transactions, nonpositive.to_numpy(),
-                           "Pass returns='drop' to leave them out or returns='keep' to net them.")
+            raise column_error(transactions, amount, nonpositive.to_numpy(),
+                               "amounts are zero or negative (returns?)",
+                               "Pass returns='drop' to leave them out or returns='keep' to net them.")
         if returns == "drop":
             n = int(nonpositive.sum())
             warnings.warn(

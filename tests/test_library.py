@@ -40,13 +40,15 @@ def test_rfm_tie_rule_never_splits_identical_customers():
 
 
 def test_rfm_scores_need_the_rfm_columns():
-    with pytest.raises(DataError, match="column 'frequency' is missing: pass the output of rfm_table()"):
+    with pytest.raises(DataError, match=re.escape(
+            "column 'frequency' is missing from the RFM table (columns: ['recency_days', 'monetary']): "
+            "pass the output of rfm_table()")):
         rfm.rfm_scores(pd.DataFrame({"recency_days": [1], "monetary": [2.0]}))
 
 
 def test_cell_response_needs_a_response_for_every_customer():
     scores = pd.DataFrame({"cell": ["111", "555"]}, index=["a", "b"])
-    with pytest.raises(DataError, match=re.escape("response is missing for 1 customers (first: ['b'])")):
+    with pytest.raises(DataError, match=re.escape("response is missing for 1 customer: 'b'")):
         rfm.cell_response(scores, pd.Series({"a": True}), 1.0, 10.0)
 
 
@@ -80,7 +82,7 @@ def test_value_tiers_break_ties_by_customer_id_and_check_shares():
     assert "pyramid" not in tiers
     with pytest.raises(DataError, match=re.escape("shares must be positive and add up to 1")):
         value.value_tiers(pd.Series([1.0, 2.0]), shares=(0.5, 0.6), labels=("a", "b"))
-    with pytest.raises(DataError, match=re.escape("values: 1 customers have no value (first: ['x'])")):
+    with pytest.raises(DataError, match=re.escape("values: no value for 1 customer: 'x'")):
         value.value_tiers(pd.Series({"x": np.nan, "y": 1.0}))
 
 
@@ -170,7 +172,8 @@ def test_evaluate_segments_reports_each_rule(blobs):
 
 
 def test_segment_features_must_be_numbers_without_gaps():
-    with pytest.raises(DataError, match=re.escape("column 'm' has missing values (first rows: [1])")):
+    with pytest.raises(DataError, match=re.escape(
+            "column 'm': values are missing in 1 row: row 1 (missing). K-means needs")):
         segment.kmeans_segments(pd.DataFrame({"m": [1.0, np.nan, 3.0]}), k=2)
     with pytest.raises(DataError, match="k must be a whole number from 1 to the number of customers"):
         segment.kmeans_segments(pd.DataFrame({"m": [1.0, 2.0]}), k=3)
@@ -190,7 +193,9 @@ def test_rfm_features_log_the_chosen_columns_in_the_order_given():
 
 def test_rfm_features_name_the_column_that_cannot_be_used():
     table = pd.DataFrame({"recency_days": [0, 9], "frequency": [1, 2], "monetary": [9.0, -1.0], "name": ["x", "y"]})
-    with pytest.raises(DataError, match="column 'avg_amount' is missing: pass the output of crmlib.rfm.rfm_table"):
+    with pytest.raises(DataError,
+                       match=r"column 'avg_amount' is missing from the table \(columns: \[.*\]\): "
+                             r"pass the output of crmlib.rfm.rfm_table"):
         segment.rfm_features(table, columns=["frequency", "avg_amount"])
     with pytest.raises(DataError, match="column 'monetary' has negative values"):
         segment.rfm_features(table)
