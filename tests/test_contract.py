@@ -8,6 +8,7 @@ import pytest
 
 from crmlib import DataError, btyd, plots, rfm, satisfaction, segment
 from crmlib.contract import SHOWN_ROWS, column_error, first_rows, require_columns
+from crmlib.models import BetaGeo
 
 
 def test_require_columns_names_the_first_missing_column_the_columns_there_are_and_the_fix():
@@ -34,6 +35,12 @@ def test_first_rows_counts_and_names_the_first_five_with_or_without_values():
     assert SHOWN_ROWS == 5
 
 
+def test_the_models_name_bad_customers_with_first_rows():
+    summary = pd.DataFrame({"x": [1, -1, -2], "t_x": [1.0, 0.0, 0.0], "T": [2.0, 2.0, 2.0]}, index=[7, "bob", 9])
+    with pytest.raises(DataError, match=re.escape("is negative for 2 customers: 'bob', 9: a count of purchases")):
+        BetaGeo().fit(summary)
+
+
 def test_first_rows_reads_the_mask_by_position():
     mask = pd.Series([False, True], index=["b", "a"])  # a Series mask is not aligned by its labels
     assert first_rows(pd.Index(["a", "b"]), mask) == "1 row: 'b'"
@@ -58,7 +65,8 @@ def test_column_error_is_a_data_error_in_the_transactions_words():
     (lambda: plots.alert_chart(pd.DataFrame({"cycle_days": [1.0]})), "the alerts"),
     (lambda: btyd.btyd_summary(pd.DataFrame({"customer_id": [1], "date": ["2004-01-01"]}), "2004-02-01"),
      "the transactions"),
-], ids=["rfm_scores", "cell_response", "rfm_features", "survey", "alert_chart", "transactions"])
+    (lambda: BetaGeo().fit(pd.DataFrame({"x": [1], "t_x": [1.0]})), "the customer summary"),
+], ids=["rfm_scores", "cell_response", "rfm_features", "survey", "alert_chart", "transactions", "models"])
 def test_a_missing_column_is_reported_in_one_form(call, what):
     with pytest.raises(DataError, match=rf"^column '\w+' is missing from {what} \(columns: \[.*\]\): \w"):
         call()
