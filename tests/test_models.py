@@ -29,7 +29,15 @@ from hypothesis import strategies as st
 from crmlib import DataError, NotFittedError
 from crmlib.btyd import btyd_summary
 from crmlib.datasets import load_cdnow_sample, load_sbg_retention
-from crmlib.models import BetaGeo, GammaGamma, ShiftedBetaGeometric
+from crmlib.models import (
+    BetaGeo,
+    GammaGamma,
+    ShiftedBetaGeometric,
+    conditional_expectation_table,
+    p_alive_grid,
+    purchase_count_table,
+    tracking_table,
+)
 from crmlib.models.bgnbd import bgnbd_log_likelihood, bgnbd_objective
 from crmlib.models.gamma_gamma import gamma_gamma_log_likelihood, gamma_gamma_objective
 from crmlib.models.sbg import sbg_log_likelihood, sbg_objective
@@ -510,3 +518,68 @@ def test_gamma_gamma_clv_margin_is_a_share_between_0_and_1(bgnbd, gamma_gamma, c
     for margin in (30, 0, -0.2):
         with pytest.raises(DataError, match="margin is the gross margin"):
             gamma_gamma.clv(bgnbd, head, margin=margin)
+
+
+# -- the tables that check a BG/NBD fit (chapter 9's figures) -----------------------------------
+
+def test_purchase_count_table_cdnow_1411_customers_without_repeat_purchase_model_1407_7(bgnbd, cdnow):
+    table = purchase_count_table(bgnbd, cdnow)
+    assert table.index.tolist() == ["0", "1", "2", "3", "4", "5", "6", "7+"]
+    assert table["actual"].tolist() == [1411, 439, 214, 100, 62, 38, 29, 64]
+    assert table["actual"].sum() == 2357 and table["expected"].sum() == pytest.approx(2357)
+    assert table.loc["0", "expected"] == pytest.approx(1407.7, abs=0.05)
+    assert table.loc["7+", "expected"] == pytest.approx(71.9, abs=0.05)
+    assert table.attrs["model"] == "BG/NBD"
+
+
+def test_tracking_table_cdnow_weeks_1_78_cumulative_actual_2457_and_4339_model_2494_0_and_4160_6(bgnbd):
+    table = tracking_table(load_cdnow_sample(), bgnbd, "1997-09-30", "1998-06-30", returns="keep")
+    assert table.index.tolist() == list(range(1, 79))
+    assert table.attrs["calibration_periods"] == 39 and table.attrs["freq"] == "W"
+    cumulative = table.cumsum()
+    # 2,457 repeat purchases in the calibration period, 1,882 in the holdout (btyd_summary's x, x_holdout)
+    assert cumulative.loc[39, "actual"] == 2457 and cumulative.loc[78, "actual"] == 2457 + 1882
+    assert cumulative.loc[39, "expected"] == pytest.approx(2494.0, abs=0.05)
+    assert cumulative.loc[78, "expected"] == pytest.approx(4160.6, abs=0.05)  # 4 % below the actual 4,339
+
+
+def test_tracking_table_by_day_sums_like_the_new_customer_formula():
+    model = BetaGeo.from_params(**PUBLISHED_BGNBD)
+    tx = pd.DataFrame({"customer_id": [1, 2, 2], "date": ["2020-01-01", "2020-01-03", "2020-01-05"],
+                       "amount": [5.0, 6.0, 7.0]})
+    table = tracking_table(tx, model, "2020-01-04", "2020-01-10", freq="D")
+    assert table["actual"].tolist() == [0, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+    # at the end of day 10 the customers are 9 and 7 days old
+    new = model.expected_purchases_new
+    assert table["expected"].sum() == pytest.approx(new(9.0) + new(7.0))
+    with pytest.raises(DataError, match="observation_end 2020-01-04 must be after calibration_end"):
+        tracking_table(tx, model, "2020-01-04", "2020-01-04")
+
+
+def test_conditional_expectation_table_cdnow_forecast_adds_up_to_1653_4_against_1882_actual(bgnbd, cdnow):
+    table = conditional_expectation_table(bgnbd, cdnow)
+    assert table["customers"].sum() == 2357
+    assert (table["expected"] * table["customers"]).sum() == pytest.approx(1653.4, abs=0.05)
+    assert (table["actual"] * table["customers"]).sum() == pytest.approx(1882)
+    assert table.loc["0", "actual"] == pytest.approx(0.237, abs=5e-4)
+    assert table.loc["0", "expected"] == pytest.approx(0.225, abs=5e-4)
+    with pytest.raises(DataError, match="column 'x_holdout' is missing: the summary needs a holdout period"):
+        conditional_expectation_table(bgnbd, cdnow[["x", "t_x", "T"]])
+
+
+def test_p_alive_grid_holds_the_model_p_alive():
+    model = BetaGeo.from_params(**PUBLISHED_BGNBD)
+    grid = p_alive_grid(model, T=38.86, max_x=5, points=10)
+    assert grid.shape == (5, 10) and grid.index.name == "x" and grid.columns.name == "t_x"
+    t_x = grid.columns[3]
+    assert grid.loc[4, t_x] == pytest.approx(model.p_alive({"x": 4, "t_x": t_x, "T": 38.86}).iloc[0])
+    assert grid.columns[-1] == pytest.approx(38.86)
+
+
+def test_diagnostic_tables_need_a_fitted_bg_nbd_model(cdnow):
+    with pytest.raises(NotFittedError, match=r"BetaGeo.purchase_count_table\(\) needs a fitted model"):
+        purchase_count_table(BetaGeo(), cdnow)
+    with pytest.raises(DataError, match="needs a BG/NBD model"):
+        p_alive_grid(GammaGamma.from_params(**PUBLISHED_GG), T=39.0)
+    with pytest.raises(DataError, match="max_count is the number of repeat purchases"):
+        purchase_count_table(BetaGeo.from_params(**PUBLISHED_BGNBD), cdnow, max_count=0)

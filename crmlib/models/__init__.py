@@ -18,6 +18,10 @@ example published) parameters, and ``summary()`` gives each estimate with its st
 log-likelihood with its analytic gradient. BG/NBD and Gamma-Gamma take the per-customer summary
 of :func:`crmlib.btyd.btyd_summary`.
 
+The tables that check a BG/NBD fit against the data (:mod:`crmlib.models.diagnostics`:
+``purchase_count_table``, ``tracking_table``, ``conditional_expectation_table``,
+``p_alive_grid``) feed chapter 9's figures in :mod:`crmlib.plots`.
+
 Examples
 --------
 >>> from crmlib.datasets import load_cdnow_sample
@@ -29,6 +33,12 @@ Examples
 
 from crmlib.models._base import ConvergenceWarning, FitSummary, ProbabilityModel
 from crmlib.models.bgnbd import BetaGeo
+from crmlib.models.diagnostics import (
+    conditional_expectation_table,
+    p_alive_grid,
+    purchase_count_table,
+    tracking_table,
+)
 from crmlib.models.gamma_gamma import GammaGamma
 from crmlib.models.sbg import ShiftedBetaGeometric
 
@@ -39,4 +49,8 @@ __all__ = [
     "ProbabilityModel",
     "FitSummary",
     "ConvergenceWarning",
+    "purchase_count_table",
+    "tracking_table",
+    "conditional_expectation_table",
+    "p_alive_grid",
 ]
