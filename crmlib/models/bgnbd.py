@@ -76,6 +76,8 @@ def bgnbd_objective(x, t_x, T):
     (psi the digamma function). The gamma and digamma terms depend on x alone: they are computed
     once per distinct x and weighted by its number of customers, the rest per customer, so the
     cost grows with the number of customers and never depends on how many share a history.
+    (Sums over customers are elementwise products summed, not ``@``: a BLAS dot product can
+    spread over threads and wait for busy cores.)
     """
     x = np.asarray(x, dtype="float64")
     t_x = np.asarray(t_x, dtype="float64")
@@ -101,10 +103,10 @@ def bgnbd_objective(x, t_x, T):
         value = counts @ per_x + n * r * np.log(alpha) + L.sum()
         d_ab = digamma(a + b) - digamma(a + b + xs)
         gradient = np.array([
-            counts @ (digamma(r + xs) - digamma(r)) + n * np.log(alpha) - w3 @ log_T - w4 @ log_t,
-            n * r / alpha - w3 @ ((r + x) / (alpha + T)) - w4 @ ((r + xr) / (alpha + tr)),
+            counts @ (digamma(r + xs) - digamma(r)) + n * np.log(alpha) - (w3 * log_T).sum() - (w4 * log_t).sum(),
+            n * r / alpha - (w3 * (r + x) / (alpha + T)).sum() - (w4 * (r + xr) / (alpha + tr)).sum(),
             counts @ d_ab + w4.sum() / a,
-            counts @ (digamma(b + xs) - digamma(b) + d_ab) - w4 @ (1.0 / (b + xr - 1)),
+            counts @ (digamma(b + xs) - digamma(b) + d_ab) - (w4 / (b + xr - 1)).sum(),
         ])
         return value, gradient
 

@@ -205,7 +205,7 @@ def tracking_table(transactions, model, calibration_end, observation_end, freq: 
     first_day = (first - start).dt.days.value_counts()  # customers per first-purchase day
     last_day = periods * unit - 1  # day number of the last day of each period
     age = np.clip(last_day[:, None] - first_day.index.to_numpy()[None, :], 0, None) / unit
-    cumulative = np.asarray(model.expected_purchases_new(age)) @ first_day.to_numpy(dtype="float64")
+    cumulative = (np.asarray(model.expected_purchases_new(age)) * first_day.to_numpy(dtype="float64")).sum(axis=1)
     table = pd.DataFrame({"actual": actual.astype("int64"), "expected": np.diff(cumulative, prepend=0.0)},
                          index=pd.Index(periods, name="period"))
     table.attrs.update(calibration_periods=((calibration_end - start).days + 1) / unit, freq=freq,

@@ -65,16 +65,16 @@ def gamma_gamma_objective(x, m):
     counts = np.bincount(inverse).astype("float64")
     n = float(len(x))
     log_m, log_x = np.log(m), np.log(x)
-    sum_log_m, sum_x_log_mx = log_m.sum(), x @ (log_m + log_x)
+    sum_log_m, sum_x_log_mx = log_m.sum(), (x * (log_m + log_x)).sum()
 
     def value_and_gradient(params):
         p, q, g = params
         pxs = p * xs
         log_gxm = np.log(g + x * m)
         value = (counts @ (gammaln(pxs + q) - gammaln(pxs)) - n * gammaln(q) + n * q * np.log(g)
-                 + p * sum_x_log_mx - sum_log_m - (p * x + q) @ log_gxm)
+                 + p * sum_x_log_mx - sum_log_m - ((p * x + q) * log_gxm).sum())
         gradient = np.array([
-            counts @ (xs * (digamma(pxs + q) - digamma(pxs))) + sum_x_log_mx - x @ log_gxm,
+            counts @ (xs * (digamma(pxs + q) - digamma(pxs))) + sum_x_log_mx - (x * log_gxm).sum(),
             counts @ digamma(pxs + q) - n * digamma(q) + n * np.log(g) - log_gxm.sum(),
             n * q / g - ((p * x + q) / (g + x * m)).sum(),
         ])
