@@ -487,10 +487,13 @@ def kano_lines(table: pd.DataFrame, basic=None, ax=None):
 ACTUAL_COLOUR, MODEL_COLOUR = "0.3", "tab:orange"
 
 
-def _require(table: pd.DataFrame, columns, source: str) -> None:
-    for column in columns:
-        if column not in getattr(table, "columns", ()):
-            raise DataError(f"column {column!r} is missing: pass the output of {source}")
+def _require(frame, columns, what: str, fix: str) -> None:
+    """The message of ``crmlib.contract.require_columns`` (helper "vocab"), which replaces this at the merge."""
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise DataError(f"column {missing[0]!r} is missing from {what} (columns: {list(frame.columns)}): {fix}")
 
 
 def _model_name(table: pd.DataFrame) -> str:
@@ -509,7 +512,7 @@ def period_transactions(table: pd.DataFrame, ax=None):
     >>> len(ax.patches), ax.get_ylabel()
     (6, 'customers')
     """
-    _require(table, ("actual", "expected"), "crmlib.models.purchase_count_table()")
+    _require(table, ("actual", "expected"), "the table", "pass the output of crmlib.models.purchase_count_table()")
     ax = _axes(ax, figsize=(7, 3.5))
     positions = np.arange(len(table))
     ax.bar(positions - 0.2, table["actual"], width=0.4, color=ACTUAL_COLOUR, label="actual")
@@ -536,7 +539,7 @@ def tracking_plot(table: pd.DataFrame, cumulative: bool = False, ax=None):
     >>> [line.get_label() for line in ax.lines][:2], ax.get_ylabel()
     (['actual', 'BG/NBD'], 'cumulative repeat purchases')
     """
-    _require(table, ("actual", "expected"), "crmlib.models.tracking_table()")
+    _require(table, ("actual", "expected"), "the tracking table", "pass the output of crmlib.models.tracking_table()")
     ax = _axes(ax, figsize=(6, 3.8))
     data = table[["actual", "expected"]].cumsum() if cumulative else table
     ax.plot(data.index, data["actual"], "-", color=ACTUAL_COLOUR, label="actual")
@@ -566,7 +569,8 @@ def conditional_expectation_plot(table: pd.DataFrame, ax=None):
     >>> ax.get_xlabel()
     'repeat purchases in the calibration period'
     """
-    _require(table, ("actual", "expected"), "crmlib.models.conditional_expectation_table()")
+    _require(table, ("actual", "expected"), "the table",
+             "pass the output of crmlib.models.conditional_expectation_table()")
     ax = _axes(ax, figsize=(6, 3.8))
     labels = [str(label) for label in table.index]
     ax.plot(labels, table["actual"], "o-", color=ACTUAL_COLOUR, label="actual")
@@ -622,7 +626,8 @@ def gains_chart(tables, ax=None):
     tables = tables if isinstance(tables, dict) else {"ranking": tables}
     ax = _axes(ax, figsize=(6, 4))
     for name, table in tables.items():
-        _require(table, ("customer_share", "gain"), "crmlib.response.gains_table()")
+        _require(table, ("customer_share", "gain"), f"the gains table {name!r}",
+                 "pass the output of crmlib.response.gains_table()")
         ax.plot(np.concatenate([[0.0], table["customer_share"]]), np.concatenate([[0.0], table["gain"]]),
                 marker="o" if len(table) <= 20 else None, markersize=3, label=name)
     ax.plot([0, 1], [0, 1], ":", color="0.5", label="random order")

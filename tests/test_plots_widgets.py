@@ -327,9 +327,9 @@ def test_gains_chart_draws_one_line_per_ranking_from_the_origin_and_the_random_d
 
 
 def test_chapter_9_plots_name_what_they_need():
-    with pytest.raises(DataError, match=r"'expected' is missing: pass the output of crmlib.models.tracking_table"):
+    with pytest.raises(DataError, match=r"'expected' is missing from the tracking table .*: pass the output of crmlib"):
         plots.tracking_plot(pd.DataFrame({"actual": [1, 2]}))
-    with pytest.raises(DataError, match=r"column 'gain' is missing: pass the output of crmlib.response.gains_table"):
+    with pytest.raises(DataError, match=r"'gain' is missing from the gains table 'TM' .*crmlib.response.gains_table"):
         plots.gains_chart({"TM": pd.DataFrame({"customer_share": [1.0]})})
     with pytest.raises(DataError, match=r"pass the output of crmlib.models.p_alive_grid\(\)"):
         plots.p_alive_matrix(pd.DataFrame([[0.5]]))
