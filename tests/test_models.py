@@ -583,3 +583,22 @@ def test_diagnostic_tables_need_a_fitted_bg_nbd_model(cdnow):
         p_alive_grid(GammaGamma.from_params(**PUBLISHED_GG), T=39.0)
     with pytest.raises(DataError, match="max_count is the number of repeat purchases"):
         purchase_count_table(BetaGeo.from_params(**PUBLISHED_BGNBD), cdnow, max_count=0)
+
+
+# -- chapter 9's numbers that rest on the fits ----------------------------------------------------
+
+def test_chapter_9_a_and_b_correlate_0_94_and_a_over_a_plus_b_is_0_246_with_delta_method_se_0_020(bgnbd):
+    a, b = bgnbd.params_["a"], bgnbd.params_["b"]
+    covariance = bgnbd.covariance_.loc[["a", "b"], ["a", "b"]].to_numpy()
+    assert covariance[0, 1] / np.sqrt(covariance[0, 0] * covariance[1, 1]) == pytest.approx(0.94, abs=0.005)
+    gradient = np.array([b, -a]) / (a + b) ** 2
+    assert a / (a + b) == pytest.approx(0.246, abs=5e-4)
+    assert np.sqrt(gradient @ covariance @ gradient) == pytest.approx(0.020, abs=5e-4)
+
+
+def test_chapter_9_three_year_clv_at_a_30_percent_margin_and_10_percent_is_44860_dollars_19_03_each(
+        bgnbd, gamma_gamma, cdnow):
+    value = gamma_gamma.clv(bgnbd, cdnow, years=3, discount_rate=0.10, margin=0.30)
+    assert value.sum() == pytest.approx(44_859.65, abs=0.01)
+    assert value.mean() == pytest.approx(19.03, abs=0.005)
+    assert value.idxmax() == 509 and value.max() == pytest.approx(699.72, abs=0.005)
