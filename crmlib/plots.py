@@ -512,7 +512,8 @@ def period_transactions(table: pd.DataFrame, ax=None):
     >>> len(ax.patches), ax.get_ylabel()
     (6, 'customers')
     """
-    _require(table, ("actual", "expected"), "the table", "pass the output of crmlib.models.purchase_count_table()")
+    _require(table, ("actual", "expected"), "the table",
+             "pass the output of crmlib.models.purchase_count_table()")
     ax = _axes(ax, figsize=(7, 3.5))
     positions = np.arange(len(table))
     ax.bar(positions - 0.2, table["actual"], width=0.4, color=ACTUAL_COLOUR, label="actual")
@@ -539,7 +540,8 @@ def tracking_plot(table: pd.DataFrame, cumulative: bool = False, ax=None):
     >>> [line.get_label() for line in ax.lines][:2], ax.get_ylabel()
     (['actual', 'BG/NBD'], 'cumulative repeat purchases')
     """
-    _require(table, ("actual", "expected"), "the tracking table", "pass the output of crmlib.models.tracking_table()")
+    _require(table, ("actual", "expected"), "the tracking table",
+             "pass the output of crmlib.models.tracking_table()")
     ax = _axes(ax, figsize=(6, 3.8))
     data = table[["actual", "expected"]].cumsum() if cumulative else table
     ax.plot(data.index, data["actual"], "-", color=ACTUAL_COLOUR, label="actual")
