@@ -577,10 +577,9 @@ def conditional_expectation_plot(table: pd.DataFrame, ax=None):
     labels = [str(label) for label in table.index]
     ax.plot(labels, table["actual"], "o-", color=ACTUAL_COLOUR, label="actual")
     ax.plot(labels, table["expected"], "o--", color=MODEL_COLOUR, label=_model_name(table))
-    ax.set_xlabel("repeat purchases in the calibration period")
-    ax.set_ylabel("mean purchases in the holdout period")
     ax.legend()
-    ax.set_title("Conditional forecast by past purchases")
+    ax.set(xlabel="repeat purchases in the calibration period", ylabel="mean purchases in the holdout period",
+           title="Conditional forecast by past purchases")
     return ax
 
 
