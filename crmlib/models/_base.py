@@ -93,6 +93,10 @@ class ProbabilityModel:
         Give the parameters by name (``BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793,
         b=2.426)``) or in the order of ``PARAMS``. The model has no data behind it, so it has no
         log-likelihood and no standard errors (:meth:`summary` needs a fitted model).
+
+        >>> from crmlib.models import GammaGamma
+        >>> GammaGamma.from_params(6.25, 3.74, gamma=15.44)
+        GammaGamma(p=6.250, q=3.740, gamma=15.440)
         """
         names = list(cls.PARAMS)
         if len(values) > len(names):
@@ -146,6 +150,27 @@ class ProbabilityModel:
         ------
         crmlib.NotFittedError
             Before ``fit``, or for a model built with ``from_params`` (no data, no standard errors).
+
+        References
+        ----------
+        Pawitan, Y. (2001). *In All Likelihood: Statistical Modelling and Inference Using
+        Likelihood*. Oxford University Press (observed information, Wald intervals).
+        Akaike, H. (1974). A new look at the statistical model identification. *IEEE Transactions
+        on Automatic Control* 19(6), 716-723.
+
+        Examples
+        --------
+        The "high end" cohort of Fader & Hardie (2007), years 0..7:
+
+        >>> from crmlib.models import ShiftedBetaGeometric
+        >>> fit = ShiftedBetaGeometric().fit([1000, 869, 743, 653, 593, 551, 517, 491]).summary()
+        >>> fit.n, round(fit.log_likelihood, 2), round(fit.aic, 2)
+        (1000, -1611.16, 3226.32)
+        >>> fit.params.round(3)
+                   estimate  std_error  lower_95  upper_95
+        parameter
+        alpha         0.668      0.104     0.465     0.871
+        beta          3.806      0.786     2.266     5.346
         """
         self._check_fitted("summary")
         if self.standard_errors_ is None:

@@ -78,6 +78,11 @@ def bgnbd_objective(x, t_x, T):
     cost grows with the number of customers and never depends on how many share a history.
     (Sums over customers are elementwise products summed, not ``@``: a BLAS dot product can
     spread over threads and wait for busy cores.)
+
+    >>> value_and_gradient = bgnbd_objective(x=[0, 2], t_x=[0.0, 30.43], T=[38.86, 38.86])
+    >>> value, gradient = value_and_gradient([0.243, 4.414, 0.793, 2.426])
+    >>> round(float(value), 4), gradient.round(4).tolist()
+    (-10.0133, [0.4134, 0.0492, -0.2029, 0.0766])
     """
     x = np.asarray(x, dtype="float64")
     t_x = np.asarray(t_x, dtype="float64")

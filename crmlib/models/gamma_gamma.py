@@ -58,6 +58,10 @@ def gamma_gamma_objective(x, m):
 
     The gamma and digamma terms of p x are computed once per distinct x, the sums of ln m and
     ln x once for all: each evaluation costs one logarithm per buyer.
+
+    >>> value, gradient = gamma_gamma_objective(x=[1, 3], m=[20.0, 45.0])([6.25, 3.74, 15.44])
+    >>> round(float(value), 4), gradient.round(4).tolist()
+    (-8.1994, [0.1624, -0.1251, 0.0531])
     """
     x = np.asarray(x, dtype="float64")
     m = np.asarray(m, dtype="float64")

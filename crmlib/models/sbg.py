@@ -52,6 +52,12 @@ def sbg_objective(survivors):
       - N [psi(alpha) - psi(alpha + beta)]
     - dLL/dbeta = sum_t D_t [psi(beta + t - 1) - psi(alpha + beta + t)] + S_n [psi(beta + n) - psi(alpha + beta + n)]
       - N [psi(beta) - psi(alpha + beta)]
+
+    At the estimates of the "regular" cohort (Fader & Hardie 2007) the gradient is about zero:
+
+    >>> value, gradient = sbg_objective([1000, 631, 468, 382, 326, 289, 262, 241])([0.7041, 1.1820])
+    >>> round(float(value), 2), gradient.round(1).tolist()
+    (-1680.27, [0.0, 0.0])
     """
     survivors = np.asarray(survivors, dtype="float64")
     t = np.arange(1, len(survivors), dtype="float64")
