@@ -215,6 +215,17 @@ def test_a_hostile_submission_reaches_nothing_but_its_own_folder(tmp_path, monke
     assert result.ok and result.score > 0, "the attacker's answers were still graded"
 
 
+def test_grading_refuses_a_term_whose_configuration_is_broken(tmp_path):
+    term = make_term(tmp_path / "term")
+    hand_in(term, "ana", "correct")
+    config = term / "nbgrader_config.py"
+    config.write_text(config.read_text().replace("configure_grading(c)", "configure_grading(c"))
+    refused = sh(str(BIN / "crm-course"), "grade", A, cwd=term, check=False)
+    assert refused.returncode == 1
+    assert f"{config} has an error, so nothing was graded: SyntaxError" in refused.stderr
+    assert not (term / "autograded").exists()
+
+
 def test_grading_refuses_without_the_sandbox_unless_told(tmp_path, monkeypatch):
     import crm_course.sandbox as sandbox
 
