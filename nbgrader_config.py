@@ -6,9 +6,9 @@ Run nbgrader from the repository root (where this file is), with the venv's ``bi
     export PATH="$PWD/.venv/bin:$PATH"
     nbgrader generate_assignment ex03-customer-lifetime-value --force
 
-Python code (``crmlib.course``, the tests, the benchmark) does not rely on the working directory:
-``crmlib.course.load_config(root)`` reads this file and sets ``CourseDirectory.root`` (NbGraderAPI
-does not read it by itself). docs/instructor-guide.md has the whole term's workflow.
+Python code (``crm_course``, the tests, the benchmark) does not rely on the working directory:
+``crm_course.nbgrader_api.load_config(root)`` reads this file and sets ``CourseDirectory.root``
+(NbGraderAPI does not read it by itself). docs/instructor-guide.md has the whole term's workflow.
 """
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -20,7 +20,7 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from crmlib.course import GuardedExecute
+from crm_course.grader import GuardedExecute
 
 c = get_config()  # noqa: F821 (provided by nbgrader's config loader)
 

@@ -27,9 +27,9 @@ def _redraw(output: widgets.Output, draw, figsize=(6, 3.5)) -> None:
     """Draw a new figure with ``draw(ax)`` and make it the only content of ``output``.
 
     The figure is put into the widget's ``outputs`` in one state update, not shown with
-    ``with output: display(fig)``: for a display captured by an Output widget, nbclient (which runs
-    the chapters for the tests and the website) sends a state message back on the kernel's shell
-    channel while it waits for the cell's reply, and now and then that reply is then only seen
+    ``with output: display(fig)``: for a display captured by an Output widget, the notebook
+    runner that executes the chapters for the tests and the website sends a state message back
+    on the kernel's shell channel while it waits for the cell's reply, and now and then that reply is then only seen
     when the cell's timeout runs out (a cell of 0.5 s took 120 s). A running notebook shows the
     same either way.
     """

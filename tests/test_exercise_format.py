@@ -40,10 +40,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib import course
+from crm_course import nbgrader_api, notebooks, submissions
 
 ROOT = Path(__file__).resolve().parent.parent
-EXERCISES = course.assignment_names(ROOT / "solutions")
+EXERCISES = nbgrader_api.assignment_names(ROOT / "solutions")
 
 #: Exercises not reworked into the format of issue 14 yet; the lead empties this list.
 NOT_YET_REWORKED = [
@@ -95,11 +95,12 @@ def _region(source: str, begin: str, end: str) -> str:
 
 
 def _solution(cell) -> str:
-    return _region(cell.source, course.BEGIN_SOLUTION, course.END_SOLUTION)
+    return _region(cell.source, notebooks.BEGIN_SOLUTION, notebooks.END_SOLUTION)
 
 
 def _hidden(cell) -> str:
-    return _region(cell.source, course.BEGIN_HIDDEN, course.END_HIDDEN) if course.BEGIN_HIDDEN in cell.source else ""
+    source = cell.source
+    return _region(source, notebooks.BEGIN_HIDDEN, notebooks.END_HIDDEN) if notebooks.BEGIN_HIDDEN in source else ""
 
 
 def _dotted(node) -> str | None:
@@ -188,7 +189,7 @@ def is_from_scratch(source: str, aliases: dict[str, str]) -> bool:
 
 
 def _last_assigned_name(source: str) -> str | None:
-    """The name an answer cell assigns last at its top level (course.make_submission's rule,
+    """The name an answer cell assigns last at its top level (crm_course.submissions.make_submission's rule,
     augmented and annotated assignments included)."""
     names = []
     for node in ast.parse(source).body:
@@ -231,8 +232,8 @@ class Exercise:
 @functools.cache
 def exercise(name: str) -> Exercise:
     (path,) = sorted((ROOT / "solutions" / name).glob("*.ipynb"))
-    source = course.read_notebook(path)
-    released = course.read_notebook(ROOT / "exercises" / name / path.name)
+    source = notebooks.read_notebook(path)
+    released = notebooks.read_notebook(ROOT / "exercises" / name / path.name)
     return Exercise(name, source, released, crmlib_aliases(source))
 
 
@@ -282,7 +283,7 @@ def run_answers(name: str) -> list[Answer]:
     a copy of the namespace in which the answer's value is multiplied by 1.1, then on the right
     value (that run carries on into the next cells)."""
     ex = exercise(name)
-    submission = course.make_submission(ex.released, ex.source, "correct")
+    submission = submissions.make_submission(ex.released, ex.source, "correct")
     cells = [c for c in submission.cells if c.cell_type == "code"]
     namespace: dict = {"__name__": "__main__"}
     answers: list[Answer] = []
