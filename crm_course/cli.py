@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from crm_course.errors import CourseError
 
@@ -69,6 +70,62 @@ def _clean(args) -> None:
     clean()
 
 
+def _new_term(args) -> None:
+    from crm_course.term import new_term
+
+    folder = new_term(args.folder, db_url=args.db_url, exchange=args.exchange, lang=args.lang,
+                      course_id=args.course_id, late_percent_per_day=args.late_percent_per_day)
+    print(f"A new term in {folder}: read {folder / 'README.md'}, then run the term's commands from there "
+          f"(cd {folder}).")
+
+
+def _grade(args) -> None:
+    from crm_course.grade import grade
+
+    results = grade(args.assignment, students=args.student or None, force=args.force, jobs=args.jobs,
+                    unsandboxed=args.unsandboxed)
+    failed = [g.student for g in results if not g.ok]
+    if failed:
+        raise CourseError(f"{len(failed)} submission(s) could not be graded: {', '.join(failed)}")
+
+
+def _gradebook(args) -> None:
+    from crm_course.gradebook import write_class_grades
+    from crm_course.term import find_term, term_api
+
+    target = Path(args.csv)
+    if target.exists() and not args.force:
+        raise CourseError(f"{target} already exists: give another file name, or --force to replace it")
+    term = find_term()
+    write_class_grades(term_api(term), target)
+    print(f"Grades of every student written to {target} (one row per student, a column per exercise)")
+
+
+def _backup(args) -> None:
+    from crm_course.term import backup, find_term
+
+    print(f"Gradebook copied to {backup(find_term())}")
+
+
+def _new_term_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", help="a new or empty folder outside the course repository")
+    p.add_argument("--db-url", help="the gradebook on a database server (default: gradebook.db in the folder)")
+    p.add_argument("--exchange", help="the exchange folder (default: exchange/ in the folder)")
+    p.add_argument("--lang", default="en", help="the course's edition (en)")
+    p.add_argument("--course-id", default="crm-analytics", help="the course id students see (crm-analytics)")
+    p.add_argument("--late-percent-per-day", type=float, default=10.0,
+                   help="percent of the score a late submission loses per day late (10)")
+
+
+def _grade_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("assignment", help="the assignment, e.g. ex03-customer-lifetime-value")
+    p.add_argument("--student", action="append", help="only this student (may be repeated)")
+    p.add_argument("--force", action="store_true", help="grade again the submissions graded before")
+    p.add_argument("--jobs", type=int, help="submissions graded at a time (default: the number of cores)")
+    p.add_argument("--unsandboxed", action="store_true",
+                   help="grade WITHOUT the sandbox: only for submissions you trust")
+
+
 #: name -> (what it does, function, how to add its arguments)
 COMMANDS: dict[str, tuple[str, Callable, Callable[[argparse.ArgumentParser], None] | None]] = {
     "build": ("execute every notebook, regenerate exercises/, grade the demo class, build the site "
@@ -83,6 +140,14 @@ COMMANDS: dict[str, tuple[str, Callable, Callable[[argparse.ArgumentParser], Non
               lambda p: p.add_argument("exercise", help="the exercise, e.g. ex03")),
     "where": ("say where the chapters, exercises, demo class and site are", _where, None),
     "clean": ("remove build output only (make clean): never a gradebook, submission or my-work/", _clean, None),
+    "new-term": ("make a folder outside the repository the course root of one class's term", _new_term,
+                 _new_term_arguments),
+    "grade": ("(in a term) autograde every submission of an assignment, sandboxed, on all cores", _grade,
+              _grade_arguments),
+    "gradebook": ("(in a term) write the class's grades: one row per student, a column per exercise", _gradebook,
+                  lambda p: (p.add_argument("--csv", required=True, metavar="FILE", help="the CSV file to write"),
+                             p.add_argument("--force", action="store_true", help="replace FILE if it exists"))),
+    "backup": ("(in a term) copy the SQLite gradebook into backups/", _backup, None),
 }
 
 

@@ -1,8 +1,11 @@
-"""The autograder's Execute step, installed by every course's ``nbgrader_config.py``.
+"""How the course grades: the autograder's settings and its Execute step.
 
-:class:`GuardedExecute` is nbgrader's Execute plus the safety nets that keep one broken
-submission from stopping the batch: a dead or stuck kernel is restarted and the rest of the
-notebook still graded, and huge outputs are cut.
+:func:`configure_grading` is what every course configuration calls (the repository's
+``nbgrader_config.py`` and each term's): it installs :class:`GuardedExecute`, nbgrader's Execute
+plus the safety nets that keep one broken submission from stopping the batch (a dead or stuck
+kernel is restarted and the rest of the notebook still graded, huge outputs are cut) and the
+sandbox that keeps a hostile one away from everything but its own folder
+(:mod:`crm_course.sandbox`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,11 @@ import copy
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Integer
+from traitlets import Enum, Integer
+
+UNSANDBOXED = ("GRADING WITHOUT THE SANDBOX (GuardedExecute.sandbox = 'off'): the submitted code runs with "
+               "the grader's rights and can read and change the gradebook, the solutions and other "
+               "students' work. Do this only for submissions you trust.")
 
 #: Error names of cells that timed out or lost the kernel: not re-run after a kernel restart.
 LOST_CELL_ERRORS = ("CellTimeoutError", "KeyboardInterrupt", "KernelDied", "KernelUnresponsive", "NotRun")
@@ -35,11 +42,20 @@ class GuardedExecute(Execute):
 
     max_kernel_restarts = Integer(2, help="Kernel restarts allowed per notebook").tag(config=True)
     max_output_chars = Integer(20_000, help="Characters of output kept per cell (-1: all)").tag(config=True)
+    sandbox = Enum(["bubblewrap", "off"], default_value="bubblewrap",
+                   help="Run each submission in the bubblewrap sandbox (crm_course.sandbox), or 'off' "
+                        "(only for submissions you trust)").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         from nbclient import NotebookClient
 
         NotebookClient.__init__(self, nb, km)
+        if self.sandbox == "bubblewrap":
+            from crm_course.sandbox import SandboxedKernelManager
+
+            self.kernel_manager_class = SandboxedKernelManager
+        else:
+            self.log.warning(UNSANDBOXED)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         start, restarts = 0, 0
@@ -136,3 +152,51 @@ def _cut(text: str, budget: int) -> tuple[str, int]:
         return text, budget - len(text)
     note = f"\n... {len(text) - budget:,} more characters of output cut by the grader ...\n"
     return text[:budget] + note, 0
+
+
+def configure_grading(c, *, timeout: int = 10) -> None:
+    """The course's grading settings, written into the nbgrader configuration ``c``.
+
+    - a deleted test cell is put back (from the gradebook's copy) and run
+      (``OverwriteCells.add_missing_cells``);
+    - each cell may run ``timeout`` seconds, then it is interrupted and the rest of the notebook
+      is still graded (an infinite loop costs one timeout for every cell that runs the looping
+      code, so keep it short; the exercises' cells run in well under a second);
+    - the autograder runs :class:`GuardedExecute` in the sandbox (``GuardedExecute.sandbox``);
+    - a cell keeps at most 20,000 characters and 1,000 lines of output;
+    - the student version gets nbgrader's stubs ("# YOUR CODE HERE", "YOUR ANSWER HERE").
+
+    A configuration file can change any of these after the call (``c.Execute.timeout = 30``).
+    """
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        IgnorePattern,
+        LimitOutput,
+        SaveAutoGrades,
+    )
+
+    c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+    c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+    c.OverwriteCells.add_missing_cells = True
+    c.Execute.timeout = timeout
+    c.Execute.interrupt_on_timeout = True
+    c.Execute.iopub_timeout = timeout
+    # Kill the kernel at the end of a notebook instead of asking it to shut down (faster; the
+    # notebook is finished by then), and keep the kernels' own log out of the grader's terminal.
+    c.Execute.shutdown_kernel = "immediate"
+    c.Execute.extra_arguments = ["--IPKernelApp.log_level=CRITICAL"]
+    c.GuardedExecute.max_kernel_restarts = 2
+    c.GuardedExecute.max_output_chars = 20_000
+    c.GuardedExecute.sandbox = "bubblewrap"
+    c.LimitOutput.max_lines = 1000
+    c.Autograde.autograde_preprocessors = [
+        GuardedExecute,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
+    ]

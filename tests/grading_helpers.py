@@ -106,7 +106,7 @@ def pilot_submissions(released, source) -> dict[str, object]:
     cell(nb, "q3_lifetime_value_hidden").source = "pass  # nothing to see here"
     cell(nb, "q2_pvifa_sanity").source = "assert True"
     answer = cell(nb, "q3_lifetime_value_answer")
-    answer.source = answer.source.replace("rate=0.08, years=20)", "rate=0.08, years=20) * 1.08")
+    answer.source = answer.source.replace("discount_rate=0.08, years=20)", "discount_rate=0.08, years=20) * 1.08")
     subs["edited_test"] = nb
 
     # The kernel dies in question 3's answer.
