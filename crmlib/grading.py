@@ -127,7 +127,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "is not counted twice.",
         "precision_decimals": "{digits} decimals",
         "precision_one_decimal": "1 decimal",
-        "precision_whole": "whole numbers",
+        "precision_whole": "the nearest whole number",
         "precision_rounded": "the nearest {step}",
         "missing_value": "missing",
         # default words
@@ -1081,6 +1081,26 @@ class Checks:
         return self.say("entity_wrong", entity=entity, label=label, what=what, value=self._show(got),
                         expected=self._show(want))
 
+    def _labelled(self, name: str, value, what: str, expected, index, entity: str, hint: str) -> pd.Series:
+        """Type and shape steps of one value per customer: a Series with the expected labels."""
+        __tracebackhide__ = True
+        series = self._as_series(name, value, what)
+        want_index = expected.index if expected is not None else index
+        if want_index is not None:
+            self._check_index(name, series, want_index, entity, hint)
+        return series
+
+    def _right_for_all(self, name: str, n: int, entity: str, follows: str) -> None:
+        self._passed(self.say("series_right", name=name, verdict=self._verdict(follows), n=n,
+                              entities=self._plural(entity)))
+
+    def _listed(self, wrong, describe: Callable[[int, int], str]) -> list[str]:
+        """``describe(k, i)`` for the first wrong positions ``i`` (``k`` counts them), then "and N more"."""
+        lines = [describe(k, i) for k, i in enumerate(wrong[:MAX_LISTED])]
+        if len(wrong) > MAX_LISTED:
+            lines.append(self.say("and_more", n=len(wrong) - MAX_LISTED))
+        return lines
+
     def _series_by_fingerprint(self, name, series, fingerprint_, digits, mistakes, *, what, entity, hint, follows,
                                reversed_: Callable | None = None, meaning: str = "", numeric: bool = False) -> None:
         """The value step of check_series and check_scores in a visible check."""
@@ -1088,8 +1108,7 @@ class Checks:
         entities = self._plural(entity)
         got = _fingerprints(series, digits, name, "series")
         if fingerprint_ in got:
-            self._passed(self.say("series_right", name=name, verdict=self._verdict(follows), n=len(series),
-                                  entities=entities))
+            self._right_for_all(name, len(series), entity, follows)
             return
         known = self._known_by_fingerprint(
             mistakes, got, lambda w: _fingerprints(pd.Series(w) if isinstance(w, Mapping) else w, digits, name,
@@ -1165,10 +1184,8 @@ class Checks:
         rel, abs = _tolerances(rel, abs)  # noqa: A001
         entity = entity or self.say("default_entity")
         what = what or self.say("default_value")
-        series = self._as_series(name, value, self.say("what_series", what=what, entity=entity))
-        want_index = expected.index if expected is not None else index
-        if want_index is not None:
-            self._check_index(name, series, want_index, entity, hint)
+        series = self._labelled(name, value, self.say("what_series", what=what, entity=entity), expected, index,
+                                entity, hint)
         if way == "shape":
             self._passed(self.say("series_shape_ok", name=name, what=what, n=len(series),
                                   entities=self._plural(entity)))
@@ -1183,14 +1200,11 @@ class Checks:
         got = series.reindex(expected.index)
         ok = _equal_labelled(got, expected, rel, abs)
         if ok.all():
-            self._passed(self.say("series_right", name=name, verdict=self._verdict(follows), n=len(expected),
-                                  entities=self._plural(entity)))
+            self._right_for_all(name, len(expected), entity, follows)
             return
         wrong = np.flatnonzero(~ok)
-        show = [self._describe_entity(expected.index[i], got.iloc[i], expected.iloc[i], entity, what)
-                for i in wrong[:MAX_LISTED]]
-        if len(wrong) > MAX_LISTED:
-            show.append(self.say("and_more", n=len(wrong) - MAX_LISTED))
+        show = self._listed(wrong, lambda k, i: self._describe_entity(expected.index[i], got.iloc[i], expected.iloc[i],
+                                                                      entity, what))
         known = self._known(
             mistakes,
             lambda w: bool(_equal_labelled(got, pd.Series(w).reindex(expected.index), rel, abs).all()),
@@ -1245,10 +1259,8 @@ class Checks:
         entity = entity or self.say("default_entity")
         score = score or self.say("default_score")
         entities = self._plural(entity)
-        series = self._as_series(name, value, self.say("what_scores", score=score, entity=entity))
-        want_index = expected.index if expected is not None else index
-        if want_index is not None:
-            self._check_index(name, series, want_index, entity, hint)
+        series = self._labelled(name, value, self.say("what_scores", score=score, entity=entity), expected, index,
+                                entity, hint)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             numeric = pd.to_numeric(series, errors="coerce")
@@ -1271,20 +1283,18 @@ class Checks:
         want = expected.astype("float64")
         wrong = np.flatnonzero(got.to_numpy() != want.to_numpy())
         if len(wrong) == 0:
-            self._passed(self.say("series_right", name=name, verdict=self._verdict(follows), n=len(expected),
-                                  entities=entities))
+            self._right_for_all(name, len(expected), entity, follows)
             return
         reversed_ = (got.iloc[wrong] == bins + 1 - want.iloc[wrong]).mean() > 0.5
-        show = []
-        for k, i in enumerate(wrong[:MAX_LISTED]):
+
+        def describe(k: int, i: int) -> str:
             label, g, w = expected.index[i], got.iloc[i], want.iloc[i]
             if k == 0 and reversed_ and meaning:
-                show.append(self.say("scores_reversed_first", entity=entity, label=label, score=score, value=fmt(g),
-                                     expected=fmt(w), meaning=meaning))
-            else:
-                show.append(self._describe_entity(label, g, w, entity, score))
-        if len(wrong) > MAX_LISTED:
-            show.append(self.say("and_more", n=len(wrong) - MAX_LISTED))
+                return self.say("scores_reversed_first", entity=entity, label=label, score=score, value=fmt(g),
+                                expected=fmt(w), meaning=meaning)
+            return self._describe_entity(label, g, w, entity, score)
+
+        show = self._listed(wrong, describe)
         known = self._known(mistakes, lambda w: bool((got == pd.Series(w).reindex(expected.index)).all()))
         self._fail(self.say("scores_reversed" if reversed_ else "series_wrong", name=name, wrong=len(wrong),
                             n=len(expected), entities=entities),
