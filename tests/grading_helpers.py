@@ -24,6 +24,20 @@ def cell(nb, grade_id: str):
     raise KeyError(grade_id)
 
 
+def region(source: str, begin: str, end: str) -> list[str]:
+    """The lines of ``source`` between a line holding ``begin`` and one holding ``end`` (every such
+    region, the marker lines left out), as written."""
+    lines, inside = [], False
+    for line in source.splitlines():
+        if begin in line:
+            inside = True
+        elif end in line:
+            inside = False
+        elif inside:
+            lines.append(line)
+    return lines
+
+
 def release_and_source(root: Path, assignment: str, notebook: str | None = None):
     notebook = notebook or assignment
     released = notebooks.read_notebook(root / "exercises" / assignment / f"{notebook}.ipynb")

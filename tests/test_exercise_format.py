@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from grading_helpers import region
 
 from crm_course import nbgrader_api, notebooks, submissions
 
@@ -81,17 +82,7 @@ def _is_test(cell) -> bool:
 
 def _region(source: str, begin: str, end: str) -> str:
     """The lines between the ``begin`` and ``end`` marker lines (the whole source if it has none)."""
-    if begin not in source:
-        return source
-    lines, inside = [], False
-    for line in source.splitlines():
-        if begin in line:
-            inside = True
-        elif end in line:
-            inside = False
-        elif inside:
-            lines.append(line)
-    return "\n".join(lines)
+    return "\n".join(region(source, begin, end)) if begin in source else source
 
 
 def _solution(cell) -> str:
@@ -139,22 +130,25 @@ def crmlib_aliases(nb) -> dict[str, str]:
     return aliases
 
 
+def _crmlib_name(call: ast.Call, aliases: dict[str, str]) -> str | None:
+    """The full crmlib name of the function ``call`` calls (``crmlib.clv.pvifa``), None when it
+    is not a crmlib function or is one of crmlib.grading."""
+    name = _dotted(call.func)
+    if name is None:
+        return None
+    root, _, rest = name.partition(".")
+    if root not in aliases:
+        return None
+    full = aliases[root] + (f".{rest}" if rest else "")
+    return None if full.startswith("crmlib.grading") else full
+
+
 def crmlib_calls(tree, aliases: dict[str, str]) -> list[str]:
     """The crmlib functions a piece of code calls, by their full names (``crmlib.clv.pvifa``),
     except crmlib.grading: a call whose function is an attribute chain rooted at a name bound to
     crmlib (see :func:`crmlib_aliases`)."""
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            name = _dotted(node.func)
-            if name is None:
-                continue
-            root, _, rest = name.partition(".")
-            if root in aliases:
-                full = aliases[root] + (f".{rest}" if rest else "")
-                if not full.startswith("crmlib.grading"):
-                    found.append(full)
-    return found
+    names = (_crmlib_name(node, aliases) for node in ast.walk(tree) if isinstance(node, ast.Call))
+    return [name for name in names if name]
 
 
 def _statements(tree) -> list[ast.stmt]:
@@ -175,17 +169,40 @@ def is_one_or_two_line_crmlib_call(source: str, aliases: dict[str, str]) -> bool
     return len(statements) <= 2 and any(not _is_loader(c) for c in crmlib_calls(tree, aliases))
 
 
+COMPARISONS = ("allclose", "isclose", "array_equal", "equals", "assert_allclose", "assert_frame_equal",
+               "assert_series_equal")
+
+
+def _only_compares(statement, aliases: dict[str, str]) -> bool:
+    """True when every crmlib call of ``statement`` (loaders aside) sits inside a comparison: an
+    ``==``-style comparison, an ``assert`` or a call to one of :data:`COMPARISONS`."""
+    compared = set()
+    for node in ast.walk(statement):
+        if isinstance(node, (ast.Compare, ast.Assert)) or (
+                isinstance(node, ast.Call) and (_dotted(node.func) or "").split(".")[-1] in COMPARISONS):
+            compared |= {id(inner) for inner in ast.walk(node)}
+    library = [node for node in ast.walk(statement) if isinstance(node, ast.Call)
+               and not _is_loader(_crmlib_name(node, aliases) or "crmlib.datasets.")]
+    return all(id(call) in compared for call in library)
+
+
 def is_from_scratch(source: str, aliases: dict[str, str]) -> bool:
-    """An answer is *from scratch* when its solution region has at least three statements
-    (``ast.stmt`` nodes, nested ones included) that call no crmlib function other than a
-    ``crmlib.datasets`` loader: the work is done with pandas and numpy; a line that compares the
-    result with crmlib may come on top."""
+    """An answer is *from scratch* when its values are computed without crmlib: its solution region
+    has at least three statements (``ast.stmt`` nodes that hold no other statement, nested ones
+    included) that call no crmlib function other than a ``crmlib.datasets`` loader, at least one
+    of them calls a function or method (of numpy, pandas or Python), and every other crmlib call
+    only compares (inside a comparison, an ``assert`` or a call to one of :data:`COMPARISONS`,
+    such as ``same = np.allclose(factors, crmlib.clv.discount_factors(0.10, 5))``)."""
     tree = ast.parse(source)
-    plain = [s for s in _statements(tree)
-             if not isinstance(s, (ast.Import, ast.ImportFrom))
-             and all(_is_loader(c) for c in crmlib_calls(s, aliases))
-             and not any(isinstance(child, ast.stmt) for child in ast.iter_child_nodes(s))]
-    return len(plain) >= 3
+    leaves = [s for s in _statements(tree) if not any(isinstance(c, ast.stmt) for c in ast.iter_child_nodes(s))]
+    plain, library = [], []
+    for statement in leaves:
+        calls = [c for c in crmlib_calls(statement, aliases) if not _is_loader(c)]
+        (library if calls else plain).append(statement)
+    in_library = {id(node) for s in library for node in ast.walk(s)}
+    calls_something = any(isinstance(node, ast.Call) and id(node) not in in_library for node in ast.walk(tree))
+    plain = [s for s in plain if not isinstance(s, (ast.Import, ast.ImportFrom))]
+    return len(plain) >= 3 and calls_something and all(_only_compares(s, aliases) for s in library)
 
 
 def _last_assigned_name(source: str) -> str | None:
@@ -533,8 +550,12 @@ def test_the_ast_definitions_of_a_crmlib_call_and_a_from_scratch_answer():
     scratch = ("t = np.arange(1, 6)\nfactors = (1 + 0.10) ** t\npresent_values = 1000 / factors\n"
                "total_value = present_values.sum()\nsame = np.allclose(factors, crmlib.clv.discount_factors(0.1, 5))")
     assert is_from_scratch(scratch, aliases)
-    assert not is_from_scratch("a = crmlib.clv.pvifa(0.08, 20)\nb = a * 2\nc = b + 1", aliases)
+    assert not is_from_scratch("a = crmlib.clv.pvifa(0.08, 20)\nb = a * 2\nc = b + 1\nd = c.sum()", aliases)
     assert is_from_scratch("total = 0\nfor t in range(1, 6):\n    total += 1 / 1.1 ** t\nx = total", aliases)
+    reading = ('inputs = crmlib.datasets.load_cohort_ltv_inputs()\ntable = crmlib.clv.cohort_ltv_table(**inputs)\n'
+               'ltv1 = table.loc["ltv", "year 1"]\nltv3 = table.loc["ltv", "year 3"]\nprint(ltv3)')
+    assert not is_from_scratch(reading, aliases)  # a crmlib call and reading its result
+    assert not is_from_scratch("a = 100 * 2\nb = a * 12\nc = b * 20", aliases)  # arithmetic, no pandas/numpy
     assert crmlib_calls(ast.parse("grading.check_number('x', x, 1.0)\nrfm.rfm_table(tx)"), aliases) == [
         "crmlib.rfm.rfm_table"]
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from grading_helpers import PILOT, WRONG_Q4_MESSAGE, cell, pilot_submissions, release_and_source, submit
+from grading_helpers import PILOT, WRONG_Q4_MESSAGE, cell, pilot_submissions, region, release_and_source, submit
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -653,15 +653,7 @@ def test_regenerating_exercises_gives_exactly_the_committed_files(tmp_path):
 
 
 def _regions(source: str, begin: str, end: str) -> list[str]:
-    lines, inside = [], False
-    for line in source.splitlines():
-        if begin in line:
-            inside = True
-        elif end in line:
-            inside = False
-        elif inside:
-            lines.append(line.strip())
-    return lines
+    return [line.strip() for line in region(source, begin, end)]
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
