@@ -691,7 +691,8 @@ def test_the_demo_class_grades_every_kind_of_submission(tmp_path, capsys):
     assert (tmp_path / "demo-class" / "grades.csv").read_text().count("\n") == 1 + len(students)
     assert len(list((tmp_path / "demo-class" / "feedback").rglob("*.html"))) == len(students)
     rows = dict(line.split(None, 1) for line in table.splitlines()[1:len(students) + 1])
-    assert rows == {"ada": "13 / 16 *", "bao": "11 / 16 *", "chen": "0 / 16"}
+    # ex03: 17 autograded points + 3 written; "partly wrong" doubles question 6's answer (3 points)
+    assert rows == {"ada": "17 / 20 *", "bao": "14 / 20 *", "chen": "0 / 20"}
 
 
 def test_executing_a_broken_notebook_names_the_notebook_and_the_cell(tmp_path):
