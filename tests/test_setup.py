@@ -14,7 +14,8 @@ def _pyproject_requirements() -> set[str]:
     requirements = list(project["dependencies"])
     for extra in project["optional-dependencies"].values():
         requirements += extra
-    return {r.replace(" ", "") for r in requirements}
+    # an extra that pulls in another ("crmlib[scale]" in dev) names no package of its own
+    return {r.replace(" ", "") for r in requirements if not r.startswith(project["name"] + "[")}
 
 
 def _conda_requirements() -> set[str]:
