@@ -32,6 +32,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
+import tempfile
 import uuid
 import warnings
 from pathlib import Path
@@ -827,7 +829,8 @@ def spark_session(cores: int = 2, memory: str = "2g"):
 
     Needs Java 17 or newer (Debian: ``apt-get install openjdk-17-jre-headless``) and pyspark
     (``pip install "crmlib[scale]"``); starting takes several seconds. Stop it with
-    ``spark.stop()``.
+    ``spark.stop()``. What the Java process prints (start-up notices, warnings) goes to the
+    file ``crmlib-spark-<process id>.log`` in the temporary folder, not into the notebook.
     """
     if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
         raise RuntimeError(
@@ -848,7 +851,17 @@ def spark_session(cores: int = 2, memory: str = "2g"):
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.session.timeZone", "UTC")
     )
-    with _quiet_pyspark():
-        session = builder.getOrCreate()
+    log = Path(tempfile.gettempdir()) / f"crmlib-spark-{os.getpid()}.log"
+    with open(log, "ab") as sink, _quiet_pyspark():
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(sink.fileno(), 2)  # the Java process started now inherits this standard error
+        try:
+            session = builder.getOrCreate()
+        except Exception as error:
+            raise RuntimeError(f"Spark did not start ({error}); Java's messages are in {log}") from error
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
     session.sparkContext.setLogLevel("ERROR")
     return session
