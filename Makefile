@@ -1,7 +1,8 @@
 # CRM Analytics: two commands set everything up (see README.md).
 #   make course   install into .venv, execute the course, regenerate exercises, grade a demo class
 #   make test     run the whole test suite
-# Every target installs .venv first when it is missing or pyproject.toml changed.
+# Every target installs .venv first when it is missing or pyproject.toml changed. The targets
+# call the course's tools, `crm-course` (crm-course --help lists everything it does).
 
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
@@ -11,7 +12,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 .PHONY: course test lab exercises site bench clean
 
 course: $(VENV)/installed
-	$(PYTHON) -m crmlib.course all
+	crm-course build
 
 test: $(VENV)/installed
 	$(PYTHON) -m pytest -n 2 --dist loadgroup
@@ -21,10 +22,10 @@ lab: $(VENV)/installed
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 exercises: $(VENV)/installed
-	$(PYTHON) -m crmlib.course exercises
+	crm-course exercises
 
 site: $(VENV)/installed
-	$(PYTHON) -m crmlib.course site
+	crm-course site
 
 bench: $(VENV)/installed
 	$(PYTHON) bench/run_all.py
@@ -35,5 +36,7 @@ $(VENV)/installed: pyproject.toml
 	$(PYTHON) -m pip install --quiet -e ".[dev]"
 	touch $@
 
-clean:
-	rm -rf $(VENV) _build gradebook.db submitted autograded feedback demo-class
+# Build output only (the site, the demo class unless graded by hand, caches): never a gradebook,
+# a submission, my-work/ or the environment.
+clean: $(VENV)/installed
+	crm-course clean

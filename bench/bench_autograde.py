@@ -14,6 +14,7 @@ Prints the figures of record for bench/README.md. Not a timed test: the machine 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 import tempfile
@@ -23,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from crmlib import course  # noqa: E402
+from crm_course import gradebook, nbgrader_api, notebooks, submissions  # noqa: E402
 
 PILOT = "ex03-customer-lifetime-value"
 KINDS = ("correct", "partly wrong", "blank")
@@ -35,33 +36,33 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     n = args.submissions
 
-    with tempfile.TemporaryDirectory(prefix="crm-bench-autograde-") as tmp, course.quiet_gradebook():
-        root = course.new_course_root(Path(tmp) / "course")
-        api = course.nbgrader_api(root, exchange=Path(tmp) / "exchange")
+    with tempfile.TemporaryDirectory(prefix="crm-bench-autograde-") as tmp, nbgrader_api.quiet_gradebook():
+        root = nbgrader_api.new_course_root(Path(tmp) / "course")
+        api = nbgrader_api.nbgrader_api(root, exchange=Path(tmp) / "exchange")
         t0 = time.perf_counter()
-        course.generate(api, PILOT)
+        nbgrader_api.generate(api, PILOT)
         generate_seconds = time.perf_counter() - t0
 
-        released = course.read_notebook(root / "exercises" / PILOT / f"{PILOT}.ipynb")
-        source = course.read_notebook(root / "solutions" / PILOT / f"{PILOT}.ipynb")
+        released = notebooks.read_notebook(root / "exercises" / PILOT / f"{PILOT}.ipynb")
+        source = notebooks.read_notebook(root / "solutions" / PILOT / f"{PILOT}.ipynb")
         kinds = {}
         for i in range(n):
             student = f"student{i + 1:02d}"
             kinds[student] = KINDS[i % len(KINDS)]
-            nb = course.make_submission(released, source, kinds[student])
-            course.write_notebook(nb, root / "submitted" / student / PILOT / f"{PILOT}.ipynb")
+            nb = submissions.make_submission(released, source, kinds[student])
+            notebooks.write_notebook(nb, root / "submitted" / student / PILOT / f"{PILOT}.ipynb")
 
         t0 = time.perf_counter()
         result = api.autograde(PILOT, "*")
         seconds = time.perf_counter() - t0
 
-        scores = {s: course.submission_score(api, PILOT, s) for s in kinds}
+        scores = {s: gradebook.submission_score(api, PILOT, s) for s in kinds}
     graded = sum(1 for score in scores.values() if score[1] > 0)
     by_kind = {}
     for student, kind in kinds.items():
         by_kind.setdefault(kind, set()).add(scores[student][0])
 
-    print(f"machine: {platform.machine()}, {course.os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"generate_assignment (with a new gradebook): {generate_seconds:.1f} s")
     print(f"autograde, one batch: {n} submissions in {seconds:.1f} s "
           f"= {seconds / n:.2f} s per submission (target: at most 3 s)")

@@ -1,8 +1,13 @@
 """crmlib: the computations of the CRM Analytics course, one module per idea.
 
+This is the student's library: what a chapter or an exercise imports, nothing else. The course's
+own tools (building, grading, terms, the website) are the separate package ``crm_course`` and its
+command ``crm-course``.
+
 =================  ===============================================================  =========
 module             what it computes                                                 chapter
 =================  ===============================================================  =========
+``contract``       DataError, DataWarning, NotFittedError; shared input checks      all
 ``transactions``   the one door for purchase data: ``validate_transactions``        all
 ``lifecycle``      churn, retention, average lifetime, replacements, profit curve   2
 ``clv``            discounting, PVIFA, single and group CLV, the cohort table       3
@@ -17,12 +22,11 @@ module             what it computes                                             
 ``datasets``       loaders for ``datasets/`` and the synthetic generators           all
 ``plots``          the course's figures; each returns the Axes                      all
 ``widgets``        ipywidgets explorers                                             3, 4, 5, 7
-``grading``        checks for nbgrader test cells, in course words                  exercises
-``course``         the main job: execute, regenerate exercises, grade a demo class  make
+``grading``        checks for the exercises' test cells, in course words            exercises
 =================  ===============================================================  =========
 """
 
 from crmlib.contract import DataError, DataWarning, NotFittedError
 
 __all__ = ["DataError", "DataWarning", "NotFittedError"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -20,7 +20,6 @@ models use the time *of* the last purchase, so a larger ``t_x`` is the more rece
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from crmlib.contract import DataError
@@ -42,7 +41,7 @@ def _days_per_unit(freq) -> float:
 
 
 def btyd_summary(
-    tx: pd.DataFrame,
+    transactions: pd.DataFrame,
     calibration_end,
     observation_end=None,
     freq: str = "W",
@@ -75,8 +74,8 @@ def btyd_summary(
 
     Parameters
     ----------
-    tx : DataFrame
-        Transactions, checked by :func:`crmlib.transactions.validate_transactions`.
+    transactions : DataFrame
+        One row per purchase, checked by :func:`crmlib.transactions.validate_transactions`.
     calibration_end : date-like
         Last day of the calibration period (CDNOW: ``"1997-09-30"``).
     observation_end : date-like, optional
@@ -114,8 +113,8 @@ def btyd_summary(
     2            0  0.0  7.0       0.0          0
     3            0  0.0  3.0       0.0          0
     """
-    unit = _days_per_unit(freq)
-    tx = validate_transactions(tx, customer, date, amount, returns=returns)
+    step = _days_per_unit(freq)
+    clean = validate_transactions(transactions, customer, date, amount, returns=returns)
     calibration_end = pd.Timestamp(calibration_end).normalize()
     if observation_end is not None:
         observation_end = pd.Timestamp(observation_end).normalize()
@@ -125,8 +124,8 @@ def btyd_summary(
                 f"{calibration_end.date()}: the holdout period follows the calibration period"
             )
 
-    days = tx["date"].dt.normalize()
-    first_day = tx["date"].min().normalize()
+    days = clean["date"].dt.normalize()
+    first_day = clean["date"].min().normalize()
     if first_day > calibration_end:
         raise DataError(
             f"column {date!r}: no purchase on or before calibration_end {calibration_end.date()} "
@@ -134,8 +133,8 @@ def btyd_summary(
         )
     end = observation_end if observation_end is not None else calibration_end
     daily = (
-        pd.DataFrame({"customer_id": tx["customer_id"].to_numpy(), "day": days.to_numpy(),
-                      "amount": tx["amount"].to_numpy()})
+        pd.DataFrame({"customer_id": clean["customer_id"].to_numpy(), "day": days.to_numpy(),
+                      "amount": clean["amount"].to_numpy()})
         .loc[lambda d: d["day"] <= end]
         .groupby(["customer_id", "day"], sort=True, as_index=False)["amount"]
         .sum()
@@ -153,14 +152,14 @@ def btyd_summary(
 
     summary = pd.DataFrame(index=first.index)
     summary["x"] = rep.size().reindex(first.index, fill_value=0).astype("int64")
-    summary["t_x"] = (last - first).dt.days.astype("float64") / unit
-    summary["T"] = (calibration_end - first).dt.days.astype("float64") / unit
+    summary["t_x"] = (last - first).dt.days.astype("float64") / step
+    summary["T"] = (calibration_end - first).dt.days.astype("float64") / step
     summary["monetary"] = rep.mean().reindex(first.index, fill_value=0.0).astype("float64")
     if observation_end is not None:
         hold = daily.loc[~in_cal].groupby("customer_id", sort=True)["amount"]
         summary["x_holdout"] = hold.size().reindex(first.index, fill_value=0).astype("int64")
         summary["monetary_holdout"] = hold.mean().reindex(first.index, fill_value=0.0).astype("float64")
-        summary["T_holdout"] = (observation_end - calibration_end).days / unit
+        summary["T_holdout"] = (observation_end - calibration_end).days / step
     summary["first_purchase"] = first.astype("datetime64[ns]")
     summary.index.name = "customer_id"
     return summary

@@ -2,10 +2,13 @@
 
 The Quansheng case (全胜公司) of the course source: for each customer of the past 365 days,
 
-- F = number of purchases in the window (采购次数)
-- P = 365 / F, the average purchase cycle in days (平均采购周期)
-- R = days from the last purchase D to today (最近一次购买距今天数)
-- delta = P - R
+- F = number of purchases in the window (采购次数), column ``frequency``
+- P = 365 / F, the average purchase cycle in days (平均采购周期), column ``cycle_days``
+- R = days from the last purchase D to today (最近一次购买距今天数), column ``recency_days``
+- delta = P - R, column ``delta``
+
+(The columns have words, as in :func:`crmlib.rfm.rfm_table`: in :func:`crmlib.rfm.rfm_scores` the
+letters R, F and M are 1-5 scores, not days or counts.)
 
 delta > 0: still inside the usual cycle (safe). delta = 0: on the line. delta < 0: overdue. How
 far overdue matters: 4 days over a 46-day cycle is normal fluctuation (treat it like delta = 0);
@@ -31,10 +34,10 @@ STATUS_ACTIONS = {
 }
 
 
-def alert_status(delta, cycle, tolerance: float = 0.25) -> pd.Series:
+def alert_status(delta, cycle_days, tolerance: float = 0.25) -> pd.Series:
     """Classify delta = P - R into the ordered statuses of :data:`ALERT_STATUSES`.
 
-    With overdue = max(0, -delta):
+    ``cycle_days`` is the purchase cycle P. With overdue = max(0, -delta):
 
     - ``safe``: delta > 0
     - ``watch``: overdue <= tolerance x P (delta = 0 included: "on the line")
@@ -49,63 +52,79 @@ def alert_status(delta, cycle, tolerance: float = 0.25) -> pd.Series:
     if not 0 <= tolerance <= 1:
         raise DataError(f"tolerance is a share of the cycle between 0 and 1, got {tolerance!r}")
     delta = pd.Series(delta, dtype="float64")
-    cycle = pd.Series(cycle, dtype="float64", index=delta.index)
+    cycle_days = pd.Series(cycle_days, dtype="float64", index=delta.index)
     overdue = (-delta).clip(lower=0)
     status = pd.Series("high risk", index=delta.index, dtype=object)
-    status[overdue <= cycle] = "at risk"
-    status[overdue <= tolerance * cycle] = "watch"
+    status[overdue <= cycle_days] = "at risk"
+    status[overdue <= tolerance * cycle_days] = "watch"
     status[delta > 0] = "safe"
     return pd.Series(pd.Categorical(status, categories=ALERT_STATUSES, ordered=True), index=delta.index)
 
 
+ALERT_COLUMNS = ("frequency", "cycle_days", "recency_days", "delta", "overdue_days", "last_purchase", "status")
+"""The columns of :func:`purchase_cycle_alerts`, in order; the case's F, P and R are ``frequency``,
+``cycle_days`` and ``recency_days``."""
+
+
 def purchase_cycle_alerts(
-    tx: pd.DataFrame,
+    transactions: pd.DataFrame,
     asof,
     window_days: int = 365,
     tolerance: float = 0.25,
     customer: str = "customer_id",
     date: str = "date",
     amount: str = "amount",
+    returns: str = "error",
 ) -> pd.DataFrame:
     """Per customer: F, P = window_days / F, R, delta = P - R, overdue days and an alert status.
+
+    - ``frequency``: F, the number of purchases in the window (采购次数)
+    - ``cycle_days``: P = window_days / F, the average purchase cycle in days (平均采购周期)
+    - ``recency_days``: R, the days from the last purchase to ``asof`` (as in :func:`crmlib.rfm.rfm_table`)
+    - ``delta`` = P - R: positive inside the usual cycle, negative when overdue
+    - ``overdue_days`` = max(0, -delta)
+    - ``last_purchase``: the date of the last purchase
+    - ``status``: :func:`alert_status` of delta against P
 
     Source: the Quansheng case, course chapter 2 (案例分析: 用RFM保持有价值客户).
 
     Parameters
     ----------
-    tx : DataFrame
-        Transactions (checked by :func:`crmlib.transactions.validate_transactions`).
+    transactions : DataFrame
+        One row per purchase, checked by :func:`crmlib.transactions.validate_transactions`.
     asof : date-like
         Today (the case uses 2004-11-27).
     window_days : int
         The statistics window (the case: the past 365 days).
     tolerance : float
         Overdue by at most this share of the cycle counts as normal fluctuation ("watch").
+    customer, date, amount, returns
+        Passed to :func:`~crmlib.transactions.validate_transactions`.
 
     Returns
     -------
     DataFrame
-        Indexed by ``customer_id``: ``F``, ``P``, ``R``, ``delta``, ``overdue_days``,
-        ``last_purchase`` and ``status`` (ordered categorical), sorted from the highest risk and
-        the most overdue down.
+        Indexed by ``customer_id``, the columns of :data:`ALERT_COLUMNS` (``status`` an ordered
+        categorical), sorted from the highest risk and the most overdue down.
 
     Examples
     --------
     >>> tx = pd.DataFrame({"customer_id": ["乙"] * 8,
     ...     "date": pd.date_range(end="2004-10-08", periods=8, freq="35D"), "amount": 1000.0})
     >>> alerts = purchase_cycle_alerts(tx, asof="2004-11-27")
-    >>> alerts[["F", "P", "R", "delta", "status"]]
-                 F       P   R   delta status
+    >>> alerts[["frequency", "cycle_days", "recency_days", "delta", "status"]]
+                 frequency  cycle_days  recency_days  delta status
     customer_id
-    乙            8  45.625  50  -4.375  watch
+    乙                    8      45.625            50 -4.375  watch
     """
-    table = rfm_table(tx, asof, window_days=window_days, customer=customer, date=date, amount=amount)
+    table = rfm_table(transactions, asof, window_days=window_days, customer=customer, date=date, amount=amount,
+                      returns=returns)
     alerts = pd.DataFrame(index=table.index)
-    alerts["F"] = table["frequency"]
-    alerts["P"] = window_days / table["frequency"]
-    alerts["R"] = table["recency_days"]
-    alerts["delta"] = alerts["P"] - alerts["R"]
+    alerts["frequency"] = table["frequency"]
+    alerts["cycle_days"] = window_days / table["frequency"]
+    alerts["recency_days"] = table["recency_days"]
+    alerts["delta"] = alerts["cycle_days"] - alerts["recency_days"]
     alerts["overdue_days"] = (-alerts["delta"]).clip(lower=0)
     alerts["last_purchase"] = table["last_purchase"]
-    alerts["status"] = alert_status(alerts["delta"], alerts["P"], tolerance)
+    alerts["status"] = alert_status(alerts["delta"], alerts["cycle_days"], tolerance)
     return alerts.sort_values(["status", "overdue_days"], ascending=[False, False], kind="stable")

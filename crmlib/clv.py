@@ -16,24 +16,26 @@ from crmlib.contract import DataError
 TIMINGS = ("end", "start")
 
 
-def _check_rate(rate: float, name: str = "rate") -> float:
-    if not np.isfinite(rate) or rate <= -1:
-        raise DataError(f"{name} must be a number above -1 (0.10 for 10 %), got {rate!r}")
-    if rate > 1:
-        raise DataError(f"{name} = {rate!r} looks like a percentage: write 10 % as 0.10")
-    return float(rate)
+def _check_rate(discount_rate: float, name: str = "discount_rate") -> float:
+    if not np.isfinite(discount_rate) or discount_rate <= -1:
+        raise DataError(f"{name} must be a number above -1 (0.10 for 10 %), got {discount_rate!r}")
+    if discount_rate > 1:
+        raise DataError(f"{name} = {discount_rate!r} looks like a percentage: write 10 % as 0.10")
+    return float(discount_rate)
 
 
 def _check_years(years) -> int:
     """A lifetime in whole years; 5.0 (as ``lifecycle.average_lifetime`` returns) is accepted as 5."""
-    whole = isinstance(years, (int, np.integer)) or (isinstance(years, (float, np.floating)) and float(years).is_integer())
+    whole = isinstance(years, (int, np.integer)) or (
+        isinstance(years, (float, np.floating)) and float(years).is_integer()
+    )
     if not whole or years < 1:
         raise DataError(f"years must be a whole number of at least 1, got {years!r}")
     return int(years)
 
 
-def discount_factors(rate: float, years: int, timing: str = "end") -> np.ndarray:
-    """The numbers each year's profit is divided by to bring it to today: (1 + rate)^t.
+def discount_factors(discount_rate: float, years: int, timing: str = "end") -> np.ndarray:
+    """The numbers each year's profit is divided by to bring it to today: (1 + i)^t, i = ``discount_rate``.
 
     - ``timing="end"``: t = 1, 2, ..., years (profit at the end of each year; the course's
       single-customer formula V = sum (Q_t - C_t) / (1 + i)^t)
@@ -46,18 +48,19 @@ def discount_factors(rate: float, years: int, timing: str = "end") -> np.ndarray
     >>> discount_factors(0.20, 3, timing="start").round(4).tolist()
     [1.0, 1.2, 1.44]
     """
-    rate = _check_rate(rate)
+    discount_rate = _check_rate(discount_rate)
     years = _check_years(years)
     if timing not in TIMINGS:
         raise DataError(f"timing must be 'end' or 'start', got {timing!r}")
     first = 1 if timing == "end" else 0
-    return (1.0 + rate) ** np.arange(first, first + years, dtype="float64")
+    return (1.0 + discount_rate) ** np.arange(first, first + years, dtype="float64")
 
 
-def pvifa(rate: float, years: int) -> float:
+def pvifa(discount_rate: float, years: int) -> float:
     """Present value interest factor of an annuity (年金现值系数): PVIFA(i, T) = (1 - (1 + i)^-T) / i.
 
-    The value today of 1 received at the end of each of T years; with i = 0 it is T.
+    The value today of 1 received at the end of each of T years at the discount rate i
+    (``discount_rate``); with i = 0 it is T.
 
     Examples
     --------
@@ -66,11 +69,11 @@ def pvifa(rate: float, years: int) -> float:
     >>> pvifa(0.0, 20)
     20.0
     """
-    rate = _check_rate(rate)
+    discount_rate = _check_rate(discount_rate)
     years = _check_years(years)
-    if rate == 0:
+    if discount_rate == 0:
         return float(years)
-    return float((1.0 - (1.0 + rate) ** -years) / rate)
+    return float((1.0 - (1.0 + discount_rate) ** -years) / discount_rate)
 
 
 def _per_year(values, years: int | None, name: str) -> np.ndarray:
@@ -89,7 +92,7 @@ def _per_year(values, years: int | None, name: str) -> np.ndarray:
     return array
 
 
-def customer_lifetime_value(contributions, costs=0.0, rate: float = 0.0, years: int | None = None) -> float:
+def customer_lifetime_value(contributions, costs=0.0, discount_rate: float = 0.0, years: int | None = None) -> float:
     """Lifetime value of one customer: V = sum_{t=1..T} (Q_t - C_t) / (1 + i)^t.
 
     Q_t is the customer's contribution (profit) in year t, C_t what the firm invests in the
@@ -99,8 +102,8 @@ def customer_lifetime_value(contributions, costs=0.0, rate: float = 0.0, years: 
     ----------
     contributions, costs : float or list of float
         Per year; a single number is repeated for ``years`` years.
-    rate : float
-        Discount rate per year (0.08 for 8 %); 0 gives the undiscounted sum.
+    discount_rate : float
+        The discount rate i per year (0.08 for 8 %); 0 gives the undiscounted sum.
     years : int, optional
         Lifetime T in years; needed when both amounts are single numbers.
 
@@ -110,18 +113,18 @@ def customer_lifetime_value(contributions, costs=0.0, rate: float = 0.0, years: 
 
     >>> customer_lifetime_value(100 * 2 * 12, years=20)
     48000.0
-    >>> round(customer_lifetime_value(100 * 2 * 12, years=20, rate=0.08), 2)
+    >>> round(customer_lifetime_value(100 * 2 * 12, years=20, discount_rate=0.08), 2)
     23563.55
     """
     if years is None and np.ndim(contributions) == 0 and np.ndim(costs) != 0:
         years = len(costs)
     q = _per_year(contributions, years, "contributions")
     c = _per_year(costs, len(q), "costs")
-    factors = discount_factors(rate, len(q), timing="end")
+    factors = discount_factors(discount_rate, len(q), timing="end")
     return float(np.sum((q - c) / factors))
 
 
-def group_lifetime_value(annual_contribution: float, annual_cost: float, rate: float, years: int) -> float:
+def group_lifetime_value(annual_contribution: float, annual_cost: float, discount_rate: float, years: int) -> float:
     """Lifetime value of a customer group with level yearly amounts: V = (Q - C) x PVIFA(i, T).
 
     Source: course chapter 2, section 2.2.4 (企业客户群体终生价值).
@@ -133,7 +136,7 @@ def group_lifetime_value(annual_contribution: float, annual_cost: float, rate: f
     >>> group_lifetime_value(2400, 400, 0.0, 5)
     10000.0
     """
-    return float((annual_contribution - annual_cost) * pvifa(rate, years))
+    return float((annual_contribution - annual_cost) * pvifa(discount_rate, years))
 
 
 def cohort_ltv_table(
@@ -190,7 +193,7 @@ def cohort_ltv_table(
     referral_incentive : float
         Cost per referred customer.
     discount_rate, risk_factor, payment_delay_days : float
-        Discount factor (1 + rate x risk)^(t - 1 + delay / 365).
+        Discount factor (1 + discount_rate x risk_factor)^(t - 1 + payment_delay_days / 365).
 
     Returns
     -------
@@ -237,7 +240,7 @@ def cohort_ltv_table(
     cost_lines = {
         name: _per_year(values, years, f"yearly_costs[{name!r}]") for name, values in (yearly_costs or {}).items()
     }
-    rate = _check_rate(discount_rate, "discount_rate") * float(risk_factor)
+    risk_rate = _check_rate(discount_rate) * float(risk_factor)
 
     customers = np.empty(years)
     customers[0] = n0
@@ -258,7 +261,7 @@ def cohort_ltv_table(
     total_costs = cost_of_sales + acquisition + sum(line_costs.values(), np.zeros(years)) + incentive
     profit = revenue - total_costs
     exponents = np.arange(years) + payment_delay_days / 365.0
-    factor = (1.0 + rate) ** exponents
+    factor = (1.0 + risk_rate) ** exponents
     npv = profit / factor
     cumulative = np.cumsum(npv)
 

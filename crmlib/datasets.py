@@ -15,7 +15,7 @@ file                             loader                                     what
 ===============================  =========================================  ==========================
 
 The files ship inside the package as ``crmlib.data`` (the folder ``datasets/`` of the course),
-so every loader works from any working directory (nbgrader grades inside
+so every loader works from any working directory (the autograder runs a submission inside
 ``autograded/<student>/<assignment>/``) and from an installed wheel. Each file's data card
 (source, licence, columns, how it was made) is ``datasets/README.md``.
 

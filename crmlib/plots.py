@@ -14,7 +14,7 @@ import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
-from crmlib.contract import DataError
+from crmlib.contract import DataError, require_columns
 
 PYRAMID_COLOURS = {"diamond": "#7fb3d5", "gold": "#f4d03f", "brass": "#c8a165", "lead": "#7f8c8d"}
 STATUS_COLOURS = {"safe": "#27ae60", "watch": "#f1c40f", "at risk": "#e67e22", "high risk": "#c0392b"}
@@ -36,8 +36,8 @@ def customer_pyramid(tiers: pd.DataFrame, ax=None):
     >>> ax.texts[0].get_text()
     'lead: 800 customers, 64% of value'
     """
-    if "pyramid" not in tiers.columns:
-        raise DataError("column 'pyramid' is missing: pass the output of crmlib.value.value_tiers() with four tiers")
+    require_columns(tiers, ("pyramid", "value"), "the tiers",
+                    "pass the output of crmlib.value.value_tiers() with four tiers")
     ax = _axes(ax)
     summary = tiers.groupby("pyramid", observed=False)["value"].agg(["size", "sum"])
     total_value = summary["sum"].sum()
@@ -71,9 +71,8 @@ def pareto_curve(table: pd.DataFrame, ax=None, mark: float = 0.2):
     >>> ax.texts[0].get_text()
     'top 20% of customers:\\n80% of value'
     """
-    for column in ("customer_share", "value_share"):
-        if column not in table.columns:
-            raise DataError(f"column {column!r} is missing: pass the output of crmlib.value.pareto_table()")
+    require_columns(table, ("customer_share", "value_share"), "the table",
+                    "pass the output of crmlib.value.pareto_table()")
     ax = _axes(ax)
     x = np.concatenate([[0], table["customer_share"].to_numpy()])
     y = np.concatenate([[0], table["value_share"].to_numpy()])
@@ -187,17 +186,14 @@ def rfm_heatmap(scores: pd.DataFrame, value: str | None = None, ax=None, cmap=No
     >>> [(t.get_text(), t.get_color()) for t in ax.texts]  # white on dark blue, black on near-white
     [('750', 'white'), ('-40', 'black')]
     """
-    for column in ("R", "F"):
-        if column not in scores.columns:
-            raise DataError(f"column {column!r} is missing: pass the output of crmlib.rfm.rfm_scores()")
+    require_columns(scores, ("R", "F"), "the scores", "pass the output of crmlib.rfm.rfm_scores()")
     ax = _axes(ax, figsize=(5.5, 4.5))
     if value is None:
         grid = scores.pivot_table(index="R", columns="F", values=scores.columns[0], aggfunc="size")
         label = "customers" if label is None else label
         fmt = ",.0f" if fmt is None else fmt
     else:
-        if value not in scores.columns:
-            raise DataError(f"column {value!r} is missing from the scores")
+        require_columns(scores, [value], "the scores", "choose a column of the scores to average")
         grid = scores.pivot_table(index="R", columns="F", values=value, aggfunc="mean")
         label = f"mean {value}" if label is None else label
         fmt = _plain_number if fmt is None else fmt
@@ -281,25 +277,26 @@ def alert_chart(alerts: pd.DataFrame, labels: dict | None = None, ax=None):
     """Average purchase cycle P against days since the last purchase R, coloured by alert status.
 
     Points above the diagonal R = P are overdue. ``alerts`` is the output of
-    :func:`crmlib.churn.purchase_cycle_alerts`; ``labels`` maps customer ids to names to print
-    next to their points (e.g. the named firms of the case).
+    :func:`crmlib.churn.purchase_cycle_alerts` (P is its ``cycle_days``, R its ``recency_days``);
+    ``labels`` maps customer ids to names to print next to their points (e.g. the named firms of
+    the case).
 
-    >>> alerts = pd.DataFrame({"P": [17.4, 45.6], "R": [43, 6], "status": ["high risk", "safe"]},
-    ...                       index=["c1", "c2"])
+    >>> alerts = pd.DataFrame({"cycle_days": [17.4, 45.6], "recency_days": [43, 6],
+    ...                        "status": ["high risk", "safe"]}, index=["c1", "c2"])
     >>> [t.get_text() for t in alert_chart(alerts, labels={"c1": "Bing"}).texts]
     ['Bing']
     """
-    for column in ("P", "R", "status"):
-        if column not in alerts.columns:
-            raise DataError(f"column {column!r} is missing: pass the output of crmlib.churn.purchase_cycle_alerts()")
+    require_columns(alerts, ("cycle_days", "recency_days", "status"), "the alerts",
+                    "pass the output of crmlib.churn.purchase_cycle_alerts()")
     ax = _axes(ax, figsize=(6, 5))
     for status, group in alerts.groupby("status", observed=True):
-        ax.scatter(group["P"], group["R"], s=18, color=STATUS_COLOURS.get(status), label=status, alpha=0.8)
-    top = float(max(alerts["P"].max(), alerts["R"].max())) * 1.05
+        ax.scatter(group["cycle_days"], group["recency_days"], s=18, color=STATUS_COLOURS.get(status), label=status,
+                   alpha=0.8)
+    top = float(max(alerts["cycle_days"].max(), alerts["recency_days"].max())) * 1.05
     ax.plot([0, top], [0, top], color="grey", linestyle="--", label="R = P (delta = 0)")
     for customer, name in (labels or {}).items():
         if customer in alerts.index:
-            ax.annotate(name, (alerts.loc[customer, "P"], alerts.loc[customer, "R"]),
+            ax.annotate(name, (alerts.loc[customer, "cycle_days"], alerts.loc[customer, "recency_days"]),
                         textcoords="offset points", xytext=(4, 4), fontsize=9)
     ax.set_xlabel("average purchase cycle P = 365 / F (days)")
     ax.set_ylabel("days since last purchase R")
@@ -322,9 +319,8 @@ def elbow_plot(elbow: pd.DataFrame, ax=None, mark: int | None = None):
     >>> ax.get_ylabel(), ax.right_ax.get_ylabel()
     ('inertia (sum of squares)', 'mean silhouette')
     """
-    for column in ("inertia", "silhouette"):
-        if column not in elbow.columns:
-            raise DataError(f"column {column!r} is missing: pass the output of crmlib.segment.elbow_table()")
+    require_columns(elbow, ("inertia", "silhouette"), "the elbow table",
+                    "pass the output of crmlib.segment.elbow_table()")
     ax = _axes(ax, figsize=(6.5, 3.8))
     right = ax.twinx()
     ks = elbow.index.to_numpy()
@@ -360,31 +356,28 @@ def _axis_label(column: str, log: bool) -> str:
     return label[:-1] + ", log scale)" if label.endswith(")") else label + " (log scale)"
 
 
-def segment_scatter(features: pd.DataFrame, segments, x: str, y: str, names: dict | None = None, ax=None, *,
+def segment_scatter(features: pd.DataFrame, segments, x: str, y: str, labels: dict | None = None, ax=None, *,
                     logx: bool = False, logy: bool = False, title: str | None = None):
     """Each customer as a point of ``x`` against ``y``, one colour per segment, with segment sizes.
 
     ``features`` holds the two columns, one row per customer (the RFM table reads best, in its
     own units); ``segments`` one segment number per customer, in the same order (the output of
-    :func:`crmlib.segment.kmeans_segments`); ``names`` maps segment numbers to names for the
+    :func:`crmlib.segment.kmeans_segments`); ``labels`` maps segment numbers to names for the
     legend. ``logx``/``logy`` put an axis on a log scale (money is skewed).
 
     >>> table = pd.DataFrame({"recency_days": [5, 10, 300], "monetary": [900.0, 800.0, 20.0]})
-    >>> ax = segment_scatter(table, pd.Series([0, 0, 1]), "recency_days", "monetary", names={0: "best"})
+    >>> ax = segment_scatter(table, pd.Series([0, 0, 1]), "recency_days", "monetary", labels={0: "best"})
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['best (2)', 'segment 1 (1)']
     """
-    for column in (x, y):
-        if column not in features.columns:
-            raise DataError(f"column {column!r} is missing from the features: choose x and y among "
-                            f"{', '.join(map(str, features.columns))}")
+    require_columns(features, (x, y), "the features", "choose x and y among them")
     if len(segments) != len(features):
         raise DataError(f"{len(features)} customers but {len(segments)} segment labels")
     segments = np.asarray(segments)
     ax = _axes(ax, figsize=(7, 4.5))
     for number in sorted(pd.unique(segments)):
         members = features[segments == number]
-        name = (names or {}).get(number, f"segment {number}")
+        name = (labels or {}).get(number, f"segment {number}")
         ax.scatter(members[x], members[y], s=8, alpha=0.6, color=f"C{int(number) % 10}",
                    label=f"{name} ({len(members):,})")
     if logx:
@@ -413,9 +406,8 @@ def repurchase_by_satisfaction_plot(table: pd.DataFrame, ax=None, labels: dict |
     >>> [t.get_text() for t in ax.texts]
     ['50%', '100%']
     """
-    if "repurchase_rate" not in table.columns:
-        raise DataError("column 'repurchase_rate' is missing: pass the output of "
-                        "crmlib.satisfaction.repurchase_by_satisfaction()")
+    require_columns(table, ["repurchase_rate"], "the table",
+                    "pass the output of crmlib.satisfaction.repurchase_by_satisfaction()")
     rates = table["repurchase_rate"]
     if rates.index.nlevels == 1:
         by_group = {None: rates}
@@ -425,7 +417,7 @@ def repurchase_by_satisfaction_plot(table: pd.DataFrame, ax=None, labels: dict |
     scores = sorted(pd.unique(rates.index.get_level_values(-1)))
     meaning = {}
     if "label" in table.columns:
-        meaning = dict(zip(table.index.get_level_values(-1), table["label"]))
+        meaning = dict(zip(table.index.get_level_values(-1), table["label"], strict=True))
     ax = _axes(ax, figsize=(7.5, 4))
     width = 0.8 / len(groups)
     positions = np.arange(len(scores), dtype=float)
@@ -435,7 +427,7 @@ def repurchase_by_satisfaction_plot(table: pd.DataFrame, ax=None, labels: dict |
         name = None if group is None else (labels or {}).get(group, str(group))
         bars = ax.bar(positions + (number - (len(groups) - 1) / 2) * width, heights, width * 0.95,
                       color=colour, label=name)
-        for bar, height in zip(bars, heights):
+        for bar, height in zip(bars, heights, strict=True):
             if np.isfinite(height):
                 ax.text(bar.get_x() + bar.get_width() / 2, height + 0.01, f"{height:.0%}",
                         ha="center", va="bottom", fontsize=8)

@@ -16,14 +16,14 @@ import numpy as np
 import pandas as pd
 
 from crmlib.btyd import btyd_summary  # noqa: F401  (the repeat-buying summary of chapter 9 lives in crmlib.btyd)
-from crmlib.contract import DataError
+from crmlib.contract import DataError, column_error, first_rows, require_columns
 from crmlib.transactions import validate_transactions
 
 RFM_COLUMNS = ("recency_days", "frequency", "monetary", "avg_amount", "last_purchase")
 
 
 def rfm_table(
-    tx: pd.DataFrame,
+    transactions: pd.DataFrame,
     asof,
     window_days: int | None = 365,
     customer: str = "customer_id",
@@ -46,8 +46,8 @@ def rfm_table(
 
     Parameters
     ----------
-    tx : DataFrame
-        Transactions, checked by :func:`crmlib.transactions.validate_transactions`.
+    transactions : DataFrame
+        One row per purchase, checked by :func:`crmlib.transactions.validate_transactions`.
     asof : date-like
         The analysis date ("today").
     window_days : int or None
@@ -72,21 +72,21 @@ def rfm_table(
     1                       7          2     150.0        75.0    2004-11-20
     2                     179          1      30.0        30.0    2004-06-01
     """
-    tx = validate_transactions(tx, customer, date, amount, asof=asof, returns=returns)
+    clean = validate_transactions(transactions, customer, date, amount, asof=asof, returns=returns)
     asof = pd.Timestamp(asof)
     if window_days is not None:
         if window_days <= 0:
             raise DataError(f"window_days must be a positive number of days, got {window_days}")
         start = asof - pd.Timedelta(days=window_days)
-        in_window = (tx["date"] > start).to_numpy()
+        in_window = (clean["date"] > start).to_numpy()
         if not in_window.any():
             raise DataError(
                 f"column {date!r}: no purchase in the {window_days} days up to asof {asof.date()} "
-                f"(the last purchase is {tx['date'].max().date()}): widen window_days or move asof"
+                f"(the last purchase is {clean['date'].max().date()}): widen window_days or move asof"
             )
         if not in_window.all():
-            tx = tx.loc[in_window]
-    by_customer = tx.groupby("customer_id", sort=True)
+            clean = clean.loc[in_window]
+    by_customer = clean.groupby("customer_id", sort=True)
     last_purchase = by_customer["date"].max()
     frequency = by_customer.size()
     monetary = by_customer["amount"].sum()
@@ -121,10 +121,8 @@ def quantile_scores(values: pd.Series, bins: int = 5, higher_is_better: bool = T
         raise DataError(f"bins must be a whole number from 2 to 9, got {bins!r}")
     values = pd.Series(values)
     if values.isna().any():
-        raise DataError(
-            f"cannot score {int(values.isna().sum())} missing values "
-            f"(first: {values.index[values.isna()][:5].tolist()})"
-        )
+        raise DataError(f"values are missing for {first_rows(values.index, values.isna())}: "
+                        "cannot score them (drop or fill them first)")
     ordered = values if higher_is_better else -values
     rank = ordered.rank(method="min").astype("int64")
     scores = (rank - 1) * bins // len(values) + 1
@@ -157,9 +155,7 @@ def rfm_scores(table: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     d            4  4  4  444
     e            2  2  2  222
     """
-    missing = [c for c in ("recency_days", "frequency", "monetary") if c not in table.columns]
-    if missing:
-        raise DataError(f"column {missing[0]!r} is missing: pass the output of rfm_table()")
+    require_columns(table, ("recency_days", "frequency", "monetary"), "the RFM table", "pass the output of rfm_table()")
     if len(table) == 0:
         raise DataError("the RFM table is empty: there are no customers to score")
     scored = table.copy()
@@ -216,20 +212,18 @@ def cell_response(
     555           2            0.5             400.0   True
     111           2            0.0            -100.0  False
     """
-    if "cell" not in scores.columns:
-        raise DataError("column 'cell' is missing: pass the output of rfm_scores()")
+    require_columns(scores, ["cell"], "the scores", "pass the output of rfm_scores()")
     if cost_per_contact <= 0 or profit_per_response <= 0:
         raise DataError("cost_per_contact and profit_per_response must both be positive")
     if isinstance(responded, str):
-        if responded not in scores.columns:
-            raise DataError(f"column {responded!r} is missing from the scores")
+        require_columns(scores, [responded], "the scores",
+                        "name the column of responses (True/False) or pass them as a Series")
         responded = scores[responded]
     responded = pd.Series(responded)
     if not responded.index.equals(scores.index):
         responded = responded.reindex(scores.index)
     if responded.isna().any():
-        missing = scores.index[responded.isna().to_numpy()][:5].tolist()
-        raise DataError(f"response is missing for {int(responded.isna().sum())} customers (first: {missing})")
+        raise DataError(f"response is missing for {first_rows(scores.index, responded.isna(), noun='customer')}")
     frame = pd.DataFrame({"cell": scores["cell"].to_numpy(), "responded": responded.astype(bool).to_numpy()})
     per_cell = frame.groupby("cell", sort=False)["responded"].agg(customers="size", responses="sum")
     per_cell["response_rate"] = per_cell["responses"] / per_cell["customers"]
@@ -256,9 +250,7 @@ MAILING_DEFAULTS = {
 
 
 def _score_arrays(scores: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    missing = [c for c in ("R", "F", "M") if c not in scores.columns]
-    if missing:
-        raise DataError(f"column {missing[0]!r} is missing: pass the output of rfm_scores()")
+    require_columns(scores, ("R", "F", "M"), "the scores", "pass the output of rfm_scores()")
     if len(scores) == 0:
         raise DataError("the scores are empty: there are no customers to mail")
     arrays = []
@@ -266,8 +258,8 @@ def _score_arrays(scores: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndar
         values = pd.to_numeric(scores[column], errors="coerce")
         bad = values.isna() | (values % 1 != 0) | (values < 1) | (values > 9)
         if bad.any():
-            first = scores.index[bad.to_numpy()][:5].tolist()
-            raise DataError(f"column {column!r} must hold whole scores from 1 to 9 (first bad rows: {first})")
+            raise column_error(scores, column, bad, "values are not whole scores from 1 to 9",
+                               "Pass the output of rfm_scores().")
         arrays.append(values.to_numpy(dtype="int64"))
     return arrays[0], arrays[1], arrays[2]
 
@@ -394,9 +386,7 @@ def mailing_profit(cells: pd.DataFrame, cost_per_contact: float, profit_per_resp
     every cell                    4          1           4.0         6.0
     positive-index cells          2          1           2.0         8.0
     """
-    missing = [c for c in ("customers", "responses", "mail") if c not in cells.columns]
-    if missing:
-        raise DataError(f"column {missing[0]!r} is missing: pass the output of cell_response()")
+    require_columns(cells, ("customers", "responses", "mail"), "the cells", "pass the output of cell_response()")
     if cost_per_contact <= 0 or profit_per_response <= 0:
         raise DataError("cost_per_contact and profit_per_response must both be positive")
     rows = {}

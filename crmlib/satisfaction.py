@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from crmlib.contract import DataError
+from crmlib.contract import DataError, column_error, require_columns
 from crmlib.lifecycle import RELATIONSHIP_PHASES
 
 SATISFACTION_LABELS = {
@@ -169,28 +169,22 @@ def write_satisfaction_survey(path, n_customers: int = 2000, seed: int = 2024) -
 
 
 def _checked_survey(survey: pd.DataFrame, columns=("satisfaction", "repurchased")) -> pd.DataFrame:
-    if not isinstance(survey, pd.DataFrame):
-        raise DataError(f"the survey must be a DataFrame, got {type(survey).__name__}")
-    missing = [c for c in columns if c not in survey.columns]
-    if missing:
-        raise DataError(
-            f"column {missing[0]!r} is missing: the survey needs {', '.join(map(repr, columns))} "
-            "(see crmlib.datasets.load_satisfaction_survey())"
-        )
+    require_columns(survey, columns, "the survey",
+                    f"it needs {', '.join(map(repr, columns))} (see crmlib.datasets.load_satisfaction_survey())")
     if len(survey) == 0:
         raise DataError("the survey is empty: there are no respondents")
     for column in columns:
         if column == "repurchased":
             values = survey[column]
             if values.isna().any() or not set(pd.unique(values)) <= {True, False}:
-                bad = survey.index[~values.isin([True, False]).to_numpy()][:5].tolist()
-                raise DataError(f"column 'repurchased' must be True or False for every respondent (first bad rows: {bad})")
+                raise column_error(survey, column, ~values.isin([True, False]), "values are not True or False",
+                                   "Every respondent either repurchased (True) or did not (False).")
         elif column in ("satisfaction", "basic_met", "potential_met"):
             values = pd.to_numeric(survey[column], errors="coerce")
             bad = values.isna() | ~values.isin(range(1, 6))
             if bad.any():
-                rows = survey.index[bad.to_numpy()][:5].tolist()
-                raise DataError(f"column {column!r} must be a score from 1 to 5 (first bad rows: {rows})")
+                raise column_error(survey, column, bad, "values are not scores from 1 to 5",
+                                   "Scores are whole numbers from 1 to 5.")
     return survey
 
 
@@ -224,8 +218,8 @@ def repurchase_by_satisfaction(survey: pd.DataFrame, by: str | None = None) -> p
     """
     columns = ("satisfaction", "repurchased") + ((by,) if by else ())
     survey = _checked_survey(survey, columns[:2])
-    if by is not None and by not in survey.columns:
-        raise DataError(f"column {by!r} is missing: cannot split the survey by it")
+    if by is not None:
+        require_columns(survey, [by], "the survey", "choose a column of the survey to split it by")
     keys = [by, "satisfaction"] if by else ["satisfaction"]
     frame = survey[list(columns)].copy()
     frame["satisfaction"] = pd.to_numeric(frame["satisfaction"]).astype("int64")

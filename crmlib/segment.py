@@ -14,7 +14,7 @@ from sklearn.metrics import silhouette_samples, silhouette_score
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from crmlib.contract import DataError
+from crmlib.contract import DataError, column_error, require_columns
 
 FAMILY_LIFECYCLE = (
     ("young single", "青年单身", "entertainment, housing, cars"),
@@ -30,11 +30,12 @@ FAMILY_LIFECYCLE = (
 """The family lifecycle (FLC) table of the course source (table 2-2): stage (English, Chinese), typical purchases."""
 
 
-RFM_COLUMNS = ("recency_days", "frequency", "monetary")
-"""The three RFM variables of :func:`crmlib.rfm.rfm_table`, the default clustering features."""
+RFM_FEATURES = ("recency_days", "frequency", "monetary")
+"""The three RFM variables of :func:`crmlib.rfm.rfm_table`, the default clustering features
+(:data:`crmlib.rfm.RFM_COLUMNS` are all the columns of the RFM table)."""
 
 
-def rfm_features(table: pd.DataFrame, log: bool = True, columns=RFM_COLUMNS) -> pd.DataFrame:
+def rfm_features(table: pd.DataFrame, log: bool = True, columns=RFM_FEATURES) -> pd.DataFrame:
     """Clustering features from an RFM table: the chosen ``columns``, log(1 + x)-transformed.
 
     RFM variables are strongly skewed (a few heavy buyers); log(1 + x) makes K-means see
@@ -59,10 +60,7 @@ def rfm_features(table: pd.DataFrame, log: bool = True, columns=RFM_COLUMNS) -> 
     columns = list(columns)
     if not columns:
         raise DataError("columns is empty: choose at least one variable, e.g. columns=['monetary']")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise DataError(f"column {missing[0]!r} is missing: pass the output of crmlib.rfm.rfm_table() "
-                        f"and choose columns among {', '.join(map(str, table.columns))}")
+    require_columns(table, columns, "the table", "pass the output of crmlib.rfm.rfm_table() and choose columns it has")
     non_numeric = [c for c in columns if not pd.api.types.is_numeric_dtype(table[c])]
     if non_numeric:
         raise DataError(f"column {non_numeric[0]!r} is not numeric: clustering features must be numbers")
@@ -81,8 +79,8 @@ def _checked_features(features: pd.DataFrame) -> pd.DataFrame:
         raise DataError(f"column {non_numeric[0]!r} is not numeric: K-means needs numbers")
     if features.isna().any().any():
         column = features.columns[features.isna().any()][0]
-        rows = features.index[features[column].isna().to_numpy()][:5].tolist()
-        raise DataError(f"column {column!r} has missing values (first rows: {rows})")
+        raise column_error(features, column, features[column].isna(), "values are missing",
+                           "K-means needs a number for every customer: fill or drop them first.")
     return features
 
 

@@ -11,34 +11,16 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
 import pandas as pd
 
-from crmlib.contract import DataError, DataWarning
+from crmlib.contract import DataError, DataWarning, column_error, require_columns
 
 STANDARD_COLUMNS = ("customer_id", "date", "amount")
 RETURNS_POLICIES = ("error", "drop", "keep")
-_SHOWN_ROWS = 5
-
-
-def _first_rows(frame: pd.DataFrame, mask, column: str) -> str:
-    """Describe the offending rows: how many, and the first ones by index label with their values."""
-    bad = frame.loc[np.asarray(mask), column]
-    shown = bad.iloc[:_SHOWN_ROWS]
-    items = ", ".join(
-        f"row {label!r} ({'missing' if pd.isna(value) else repr(value)})"
-        for label, value in zip(shown.index, shown.tolist())
-    )
-    more = f" and {len(bad) - _SHOWN_ROWS:,} more" if len(bad) > _SHOWN_ROWS else ""
-    return f"{len(bad):,} row{'s' if len(bad) != 1 else ''}: {items}{more}"
-
-
-def _problem(column: str, what: str, frame: pd.DataFrame, mask, fix: str) -> DataError:
-    return DataError(f"column {column!r}: {what} in {_first_rows(frame, mask, column)}. {fix}")
 
 
 def validate_transactions(
-    df: pd.DataFrame,
+    transactions: pd.DataFrame,
     customer: str = "customer_id",
     date: str = "date",
     amount: str = "amount",
@@ -49,10 +31,10 @@ def validate_transactions(
 
     Parameters
     ----------
-    df : DataFrame
+    transactions : DataFrame
         One row per purchase.
     customer, date, amount : str
-        Names of the customer-id, purchase-date and purchase-amount columns in ``df``.
+        Names of the customer-id, purchase-date and purchase-amount columns in ``transactions``.
     asof : date-like, optional
         The analysis date ("today"). A purchase after it is an error: it cannot have happened yet.
     returns : {"error", "drop", "keep"}
@@ -89,50 +71,44 @@ def validate_transactions(
     ...
     crmlib.contract.DataError: column 'yuan': amounts are not numbers in 1 row: row 1 ('free'). ...
     """
-    if not isinstance(df, pd.DataFrame):
-        raise DataError(f"transactions must be a pandas DataFrame, got {type(df).__name__}")
+    require_columns(transactions, (customer, date, amount), "the transactions",
+                    "name the customer, date and amount columns with customer=, date=, amount=")
     if returns not in RETURNS_POLICIES:
         raise DataError(f"returns must be one of {RETURNS_POLICIES}, got {returns!r}")
-    missing = [c for c in (customer, date, amount) if c not in df.columns]
-    if missing:
-        raise DataError(
-            f"column {missing[0]!r} is missing: the transactions have columns {list(df.columns)}. "
-            f"Name the customer, date and amount columns with customer=, date=, amount=."
-        )
-    if len(df) == 0:
+    if len(transactions) == 0:
         raise DataError("the transactions are empty: there is no purchase to analyse")
 
-    ids = df[customer]
+    ids = transactions[customer]
     if ids.isna().any():
-        raise _problem(customer, "customer ids are missing", df, ids.isna(),
-                       "Every purchase needs the customer who made it.")
+        raise column_error(transactions, customer, ids.isna(), "customer ids are missing",
+                           "Every purchase needs the customer who made it.")
 
-    dates = df[date]
+    dates = transactions[date]
     retyped = False
     if not pd.api.types.is_datetime64_any_dtype(dates):
         parsed = pd.to_datetime(dates, errors="coerce")
         unparsable = parsed.isna() & dates.notna()
         if unparsable.any():
-            raise _problem(date, "dates cannot be read", df, unparsable,
-                           "Write dates as YYYY-MM-DD.")
+            raise column_error(transactions, date, unparsable, "dates cannot be read",
+                               "Write dates as YYYY-MM-DD.")
         dates, retyped = parsed, True
     if dates.isna().any():
-        raise _problem(date, "dates are missing", df, dates.isna(),
-                       "Every purchase needs the date it was made.")
+        raise column_error(transactions, date, dates.isna(), "dates are missing",
+                           "Every purchase needs the date it was made.")
 
-    amounts = df[amount]
+    amounts = transactions[amount]
     if not pd.api.types.is_numeric_dtype(amounts) or pd.api.types.is_bool_dtype(amounts):
         parsed = pd.to_numeric(amounts, errors="coerce")
         not_numbers = parsed.isna() & amounts.notna()
         if not_numbers.any():
-            raise _problem(amount, "amounts are not numbers", df, not_numbers,
-                           "Write amounts as plain numbers, without currency signs.")
+            raise column_error(transactions, amount, not_numbers, "amounts are not numbers",
+                               "Write amounts as plain numbers, without currency signs.")
         amounts, retyped = parsed, True
     if amounts.dtype != "float64":
         amounts, retyped = amounts.astype("float64"), True
     if amounts.isna().any():
-        raise _problem(amount, "amounts are missing", df, amounts.isna(),
-                       "Every purchase needs an amount.")
+        raise column_error(transactions, amount, amounts.isna(), "amounts are missing",
+                           "Every purchase needs an amount.")
 
     if asof is not None:
         asof = pd.Timestamp(asof)
@@ -142,10 +118,10 @@ def validate_transactions(
                 f"{dates.min().date()}): choose an analysis date after the purchases"
             )
         if dates.max() > asof:
-            raise _problem(date, f"purchases are after asof {asof.date()}", df, dates > asof,
-                           "A purchase cannot happen after the analysis date: check the dates or asof.")
+            raise column_error(transactions, date, dates > asof, f"purchases are after asof {asof.date()}",
+                               "A purchase cannot happen after the analysis date: check the dates or asof.")
 
-    clean = df.rename(columns={customer: "customer_id", date: "date", amount: "amount"})
+    clean = transactions.rename(columns={customer: "customer_id", date: "date", amount: "amount"})
     if retyped:
         clean = clean.assign(date=dates.to_numpy(), amount=amounts.to_numpy())
     others = [c for c in clean.columns if c not in STANDARD_COLUMNS]
@@ -155,8 +131,9 @@ def validate_transactions(
     nonpositive = clean["amount"] <= 0
     if nonpositive.any():
         if returns == "error":
-            raise _problem(amount, "amounts are zero or negative (returns?)", df, nonpositive.to_numpy(),
-                           "Pass returns='drop' to leave them out or returns='keep' to net them.")
+            raise column_error(transactions, amount, nonpositive.to_numpy(),
+                               "amounts are zero or negative (returns?)",
+                               "Pass returns='drop' to leave them out or returns='keep' to net them.")
         if returns == "drop":
             n = int(nonpositive.sum())
             warnings.warn(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlib.contract import DataError
+from crmlib.contract import DataError, first_rows
 
 TIER_SHARES = (0.01, 0.04, 0.15, 0.80)
 """Shares of customers in the top / high / mid / low tiers (the Quansheng case: 1 %, 4 %, 15 %, 80 %)."""
@@ -70,8 +70,7 @@ def _values(values, name: str = "values") -> pd.Series:
     if not pd.api.types.is_numeric_dtype(values):
         raise DataError(f"{name} must be numbers, got dtype {values.dtype}")
     if values.isna().any():
-        first = values.index[values.isna().to_numpy()][:5].tolist()
-        raise DataError(f"{name}: {int(values.isna().sum())} customers have no value (first: {first})")
+        raise DataError(f"{name}: no value for {first_rows(values.index, values.isna(), noun='customer')}")
     return values
 
 

@@ -27,9 +27,9 @@ def _redraw(output: widgets.Output, draw, figsize=(6, 3.5)) -> None:
     """Draw a new figure with ``draw(ax)`` and make it the only content of ``output``.
 
     The figure is put into the widget's ``outputs`` in one state update, not shown with
-    ``with output: display(fig)``: for a display captured by an Output widget, nbclient (which runs
-    the chapters for the tests and the website) sends a state message back on the kernel's shell
-    channel while it waits for the cell's reply, and now and then that reply is then only seen
+    ``with output: display(fig)``: for a display captured by an Output widget, the notebook
+    runner that executes the chapters for the tests and the website sends a state message back
+    on the kernel's shell channel while it waits for the cell's reply, and now and then that reply is then only seen
     when the cell's timeout runs out (a cell of 0.5 s took 120 s). A running notebook shows the
     same either way.
     """
@@ -65,7 +65,8 @@ def ltv_explorer(inputs: dict) -> widgets.VBox:
         table = clv.cohort_ltv_table(**changed)
         ltv = clv.ltv_by_year(table)
         summary.value = "Average LTV: " + ", ".join(f"year {y}: <b>{v:,.2f}</b>" for y, v in ltv.items())
-        _redraw(output, lambda ax: plots.ltv_curves({"what-if": table, "as given": clv.cohort_ltv_table(**inputs)}, ax=ax))
+        given = clv.cohort_ltv_table(**inputs)
+        _redraw(output, lambda ax: plots.ltv_curves({"what-if": table, "as given": given}, ax=ax))
 
     return _box([retention, discount], summary, output, update)
 
@@ -118,16 +119,16 @@ def tier_explorer(values: pd.Series) -> widgets.VBox:
     return _box([top, high, mid], summary, output, update)
 
 
-SEGMENT_VARIABLES = ("recency_days", "frequency", "monetary", "avg_amount")
+SEGMENT_COLUMNS = ("recency_days", "frequency", "monetary", "avg_amount")
 """The RFM table's columns the segment explorer offers as clustering variables."""
 
 
 def segment_explorer(table: pd.DataFrame, reachable: pd.Series | None = None, value: pd.Series | None = None,
-                     variables=SEGMENT_VARIABLES, k: int = 4, seed: int = 0) -> widgets.VBox:
+                     columns=SEGMENT_COLUMNS, k: int = 4, seed: int = 0) -> widgets.VBox:
     """k, the clustering variables and the log -> K-means segments, their profiles and the evaluation rules.
 
-    A slider sets k (2 to 8), a list chooses the variables (Ctrl/Cmd-click for several), a box
-    turns log(1 + x) on or off. Each change reruns :func:`crmlib.segment.rfm_features`,
+    A slider sets k (2 to 8), a list chooses the variables among ``columns`` (Ctrl/Cmd-click for
+    several), a box turns log(1 + x) on or off. Each change reruns :func:`crmlib.segment.rfm_features`,
     :func:`~crmlib.segment.kmeans_segments` (with ``seed``) and
     :func:`~crmlib.segment.evaluate_segments`; the summary shows the mean silhouette and, per
     segment, its size, mean recency, frequency and spend (:func:`~crmlib.segment.segment_profiles`)
@@ -138,7 +139,7 @@ def segment_explorer(table: pd.DataFrame, reachable: pd.Series | None = None, va
     (a contribution per customer), indexed like it, feed the *reachable* and *profitable* rules.
     """
     k_slider = widgets.IntSlider(value=k, min=2, max=8, description="k")
-    chosen = widgets.SelectMultiple(options=list(variables), value=tuple(segment.RFM_COLUMNS), rows=len(variables),
+    chosen = widgets.SelectMultiple(options=list(columns), value=tuple(segment.RFM_FEATURES), rows=len(columns),
                                     description="variables")
     log = widgets.Checkbox(value=True, description="log(1 + x) first")
     summary = widgets.HTML()

@@ -1,7 +1,7 @@
 """Submissions for the grading round trip (tests/test_grading.py) and the benchmark.
 
 Every submission of the pilot exercise, ex03, starts from the released notebook with the
-solution's answers filled in (crmlib.course.make_submission) and changes one thing, the way a
+solution's answers filled in (crmlib.submissions.make_submission) and changes one thing, the way a
 student would: an answer computed another valid way, a wrong answer, an infinite loop, a deleted
 or edited test cell, a crash, a flood of output.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from crmlib import course
+from crm_course import notebooks, submissions
 
 PILOT = "ex03-customer-lifetime-value"
 
@@ -26,8 +26,8 @@ def cell(nb, grade_id: str):
 
 def release_and_source(root: Path, assignment: str, notebook: str | None = None):
     notebook = notebook or assignment
-    released = course.read_notebook(root / "exercises" / assignment / f"{notebook}.ipynb")
-    source = course.read_notebook(root / "solutions" / assignment / f"{notebook}.ipynb")
+    released = notebooks.read_notebook(root / "exercises" / assignment / f"{notebook}.ipynb")
+    source = notebooks.read_notebook(root / "solutions" / assignment / f"{notebook}.ipynb")
     return released, source
 
 
@@ -71,10 +71,10 @@ WRONG_Q4_MESSAGE = "cohort_table first differs in column 'year 2', row 'discount
 
 def pilot_submissions(released, source) -> dict[str, object]:
     """{student: notebook} for every case of the round trip on the pilot exercise."""
-    correct = course.make_submission(released, source, "correct")
+    correct = submissions.make_submission(released, source, "correct")
     subs = {
         "correct": correct,
-        "blank": course.make_submission(released, source, "blank"),
+        "blank": submissions.make_submission(released, source, "blank"),
     }
 
     nb = copy.deepcopy(correct)
@@ -106,7 +106,7 @@ def pilot_submissions(released, source) -> dict[str, object]:
     cell(nb, "q3_lifetime_value_hidden").source = "pass  # nothing to see here"
     cell(nb, "q2_pvifa_sanity").source = "assert True"
     answer = cell(nb, "q3_lifetime_value_answer")
-    answer.source = answer.source.replace("rate=0.08, years=20)", "rate=0.08, years=20) * 1.08")
+    answer.source = answer.source.replace("discount_rate=0.08, years=20)", "discount_rate=0.08, years=20) * 1.08")
     subs["edited_test"] = nb
 
     # The kernel dies in question 3's answer.
@@ -133,4 +133,4 @@ def submit(root: Path, student: str, assignment: str, nb, notebook: str | None =
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(nb, encoding="utf-8")
         return path
-    return course.write_notebook(nb, path)
+    return notebooks.write_notebook(nb, path)

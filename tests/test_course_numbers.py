@@ -9,7 +9,6 @@ import pytest
 
 from crmlib import churn, clv, datasets, lifecycle, rfm, value
 
-
 # -- 2. Customer lifecycle ---------------------------------------------------------------------
 
 def test_ch2_company_a_loses_20_of_100_a_year_churn_20_percent_lifetime_5_years_20_replacements():
@@ -69,14 +68,14 @@ def test_ch2_lifetime_value_of_the_30_year_old_customer_is_48000_undiscounted():
 
 
 def test_ch2_the_48000_customer_discounted_at_8_percent_is_worth_23563_55_today():
-    discounted = clv.customer_lifetime_value(2400, years=20, rate=0.08)
+    discounted = clv.customer_lifetime_value(2400, years=20, discount_rate=0.08)
     assert discounted == pytest.approx(23_563.55, abs=0.005)
     assert clv.group_lifetime_value(2400, 0, 0.08, 20) == pytest.approx(discounted)
 
 
 def test_ch2_single_customer_clv_discounts_each_year_from_year_1():
     # V = sum (Q_t - C_t) / (1 + i)^t = 100/1.1 + 200/1.21 + 300/1.331
-    value_ = clv.customer_lifetime_value([150, 250, 350], costs=[50, 50, 50], rate=0.10)
+    value_ = clv.customer_lifetime_value([150, 250, 350], costs=[50, 50, 50], discount_rate=0.10)
     assert value_ == pytest.approx(90.909091 + 165.289256 + 225.394440, abs=1e-5)
     assert value_ == pytest.approx(481.59, abs=0.005)
 
@@ -225,7 +224,7 @@ def test_quansheng_ding_is_on_the_line_delta_0(quansheng_alerts):
 
 def test_quansheng_yi_is_4_days_over_a_46_day_cycle_normal_fluctuation(quansheng_alerts):
     yi = quansheng_alerts.loc["乙"]
-    assert round(yi["P"]) == 46
+    assert round(yi["cycle_days"]) == 46  # P = 365 / 8
     assert round(-yi["delta"]) == 4
     assert yi["status"] == "watch"  # treated like 丁
 
@@ -233,7 +232,7 @@ def test_quansheng_yi_is_4_days_over_a_46_day_cycle_normal_fluctuation(quansheng
 def test_quansheng_bing_and_ji_are_26_and_22_days_over_a_17_day_cycle_high_risk(quansheng_alerts):
     for firm, overdue in (("丙", 26), ("己", 22)):
         row = quansheng_alerts.loc[firm]
-        assert round(row["P"]) == 17
+        assert round(row["cycle_days"]) == 17  # P = 365 / 21
         assert round(-row["delta"]) == overdue
         assert row["status"] == "high risk"
 

@@ -135,7 +135,7 @@ def test_an_installed_wheel_carries_the_data(root, tmp_path):
     for name in ("pyproject.toml", "README.md", "LICENSE", "MANIFEST.in", "setup.py", "setup.cfg"):
         if (root / name).exists():
             shutil.copy2(root / name, src / name)
-    for folder in ("crmlib", "datasets"):
+    for folder in ("crmlib", "crm_course", "datasets"):
         shutil.copytree(root / folder, src / folder, ignore=ignore)
     wheel = _build_wheel(src, tmp_path / "dist")
     site = tmp_path / "site"
@@ -163,18 +163,22 @@ def quansheng():
 
 @pytest.fixture(scope="module")
 def per_customer(quansheng):
-    """F, P, R, delta and the TM rank of every customer, computed here with plain pandas."""
+    """F, P, R, delta and the TM rank of every customer, computed here with plain pandas.
+
+    The columns have the words of crmlib.churn.purchase_cycle_alerts: F = frequency, P = cycle_days,
+    R = recency_days.
+    """
     in_window = quansheng[(quansheng["date"] > WINDOW_START) & (quansheng["date"] <= TODAY)]
     table = in_window.groupby("customer_id").agg(
         name=("customer_name", "first"),
         industry=("industry", "first"),
         TM=("amount", "sum"),
-        F=("amount", "size"),
+        frequency=("amount", "size"),
         last=("date", "max"),
     )
-    table["P"] = 365 / table["F"]
-    table["R"] = (TODAY - table["last"]).dt.days
-    table["delta"] = table["P"] - table["R"]
+    table["cycle_days"] = 365 / table["frequency"]
+    table["recency_days"] = (TODAY - table["last"]).dt.days
+    table["delta"] = table["cycle_days"] - table["recency_days"]
     table = table.sort_values("TM", ascending=False)
     table["rank"] = np.arange(1, len(table) + 1)
     return table
@@ -268,38 +272,38 @@ def test_quansheng_jia_wu_geng_are_safe_with_days_to_spare(per_customer):
 
 def test_quansheng_ding_is_exactly_on_the_line_f_5_r_73(per_customer):
     ding = per_customer.set_index("name").loc["丁"]
-    assert ding["F"] == 5
-    assert ding["R"] == 73
-    assert ding["P"] == 73.0
+    assert ding["frequency"] == 5
+    assert ding["recency_days"] == 73
+    assert ding["cycle_days"] == 73.0
     assert ding["delta"] == 0.0
 
 
 def test_quansheng_yi_is_4_days_over_its_46_day_cycle(per_customer):
     yi = per_customer.set_index("name").loc["乙"]
-    assert yi["F"] == 8
-    assert yi["P"] == 45.625 and round(yi["P"]) == 46
-    assert yi["R"] == 50
+    assert yi["frequency"] == 8
+    assert yi["cycle_days"] == 45.625 and round(yi["cycle_days"]) == 46
+    assert yi["recency_days"] == 50
     assert yi["delta"] == pytest.approx(-4.375)
     assert round(-yi["delta"]) == 4
 
 
 def test_quansheng_bing_is_26_days_over_its_17_day_cycle(per_customer):
     bing = per_customer.set_index("name").loc["丙"]
-    assert bing["F"] == 21
-    assert round(bing["P"]) == 17
-    assert bing["R"] == 43
+    assert bing["frequency"] == 21
+    assert round(bing["cycle_days"]) == 17
+    assert bing["recency_days"] == 43
     assert bing["delta"] == pytest.approx(365 / 21 - 43)
     assert round(-bing["delta"]) == 26
-    assert -bing["delta"] > bing["P"]  # more than a whole cycle over: high risk
+    assert -bing["delta"] > bing["cycle_days"]  # more than a whole cycle over: high risk
 
 
 def test_quansheng_ji_is_22_days_over_its_17_day_cycle(per_customer):
     ji = per_customer.set_index("name").loc["己"]
-    assert ji["F"] == 21
-    assert round(ji["P"]) == 17
-    assert ji["R"] == 39
+    assert ji["frequency"] == 21
+    assert round(ji["cycle_days"]) == 17
+    assert ji["recency_days"] == 39
     assert round(-ji["delta"]) == 22
-    assert -ji["delta"] > ji["P"]
+    assert -ji["delta"] > ji["cycle_days"]
 
 
 def test_quansheng_firms_buy_about_once_a_cycle(quansheng):
@@ -315,9 +319,9 @@ def test_quansheng_high_and_mid_tiers_show_a_realistic_mix_of_alerts(per_custome
     assert len(watched) == 190
     overdue = -watched["delta"]
     assert (watched["delta"] > 0).mean() > 0.6  # most customers are inside their cycle
-    assert (overdue > watched["P"]).sum() >= 5  # but some are more than a cycle over
+    assert (overdue > watched["cycle_days"]).sum() >= 5  # but some are more than a cycle over
     assert watched["industry"].nunique() >= 8
-    assert watched["F"].nunique() >= 15
+    assert watched["frequency"].nunique() >= 15
 
 
 def test_quansheng_purchases_spread_through_the_year(quansheng):

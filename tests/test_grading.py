@@ -24,13 +24,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib import course, grading
+from crm_course import demo, errors, exercises, gradebook, grader, nbgrader_api, notebooks, submissions
+from crmlib import grading
 from crmlib.grading import CheckFailed
 
 from grading_helpers import PILOT, WRONG_Q4_MESSAGE, cell, pilot_submissions, release_and_source, submit
 
 ROOT = Path(__file__).resolve().parent.parent
-ASSIGNMENTS = course.assignment_names(ROOT / "solutions")
+ASSIGNMENTS = nbgrader_api.assignment_names(ROOT / "solutions")
 
 pytestmark = [
     pytest.mark.xdist_group("grading"),
@@ -192,13 +193,13 @@ def test_a_failed_check_shows_only_its_message_in_a_notebook():
 
 
 def test_nbgrader_config_sets_the_course_folders_and_the_safety_nets(tmp_path):
-    config = course.load_config(tmp_path)
+    config = nbgrader_api.load_config(tmp_path)
     assert config.CourseDirectory.source_directory == "solutions"
     assert config.CourseDirectory.release_directory == "exercises"
     assert config.CourseDirectory.root == str(tmp_path.resolve())
     assert config.OverwriteCells.add_missing_cells is True
     assert 1 <= config.Execute.timeout <= 10
-    assert course.GuardedExecute in config.Autograde.autograde_preprocessors
+    assert grader.GuardedExecute in config.Autograde.autograde_preprocessors
     ignored = (ROOT / ".gitignore").read_text()
     for folder in ("submitted/", "autograded/", "feedback/", "gradebook.db"):
         assert folder in ignored
@@ -208,8 +209,8 @@ def test_a_notebook_in_a_sub_folder_of_an_assignment_is_an_error(tmp_path):
     # nbgrader would silently drop it.
     (tmp_path / "ex99-test" / "extra").mkdir(parents=True)
     (tmp_path / "ex99-test" / "extra" / "ex99-test.ipynb").write_text("{}")
-    with pytest.raises(course.CourseError, match="nbgrader ignores notebooks in sub-folders"):
-        course.assignment_names(tmp_path)
+    with pytest.raises(errors.CourseError, match="nbgrader ignores notebooks in sub-folders"):
+        nbgrader_api.assignment_names(tmp_path)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -217,15 +218,15 @@ def test_exercise_follows_the_course_layout(assignment):
     """Answer cells, one sanity test (0 or 1 point) per question, hidden tests with the points,
     a written answer graded by hand, a locked header, data only through crmlib.datasets."""
     for path in sorted((ROOT / "solutions" / assignment).glob("*.ipynb")):
-        nb = course.read_notebook(path)
+        nb = notebooks.read_notebook(path)
         meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
         assert meta[0].get("locked") and nb.cells[0].cell_type == "markdown", "the header cell is locked"
         grade_ids = [m["grade_id"] for m in meta if m.get("grade_id")]
         assert len(grade_ids) == len(set(grade_ids))
         assert all(re.fullmatch(r"[a-z][a-z0-9_]{3,}", g) for g in grade_ids), grade_ids
         tests = [c for c, m in zip(nb.cells, meta) if m.get("grade") and c.cell_type == "code"]
-        hidden = [c for c in tests if course.BEGIN_HIDDEN in c.source]
-        sanity = [c for c in tests if course.BEGIN_HIDDEN not in c.source]
+        hidden = [c for c in tests if notebooks.BEGIN_HIDDEN in c.source]
+        sanity = [c for c in tests if notebooks.BEGIN_HIDDEN not in c.source]
         answers = [c for c, m in zip(nb.cells, meta) if m.get("solution") and c.cell_type == "code"]
         written = [c for c, m in zip(nb.cells, meta) if m.get("solution") and c.cell_type == "markdown"]
         assert len(sanity) == len(hidden) == len(answers) >= 1
@@ -244,11 +245,11 @@ class Batch:
 
     def __init__(self, root: Path):
         self.root = root
-        self.api = course.nbgrader_api(root, exchange=root / "exchange")
+        self.api = nbgrader_api.nbgrader_api(root, exchange=root / "exchange")
         self.errors: dict[str, set[str]] = {}
         self.subs: dict[str, dict[str, object]] = {}
         for assignment in ASSIGNMENTS:
-            course.generate(self.api, assignment)
+            nbgrader_api.generate(self.api, assignment)
 
     def grade(self, assignment: str, subs: dict[str, object]):
         """Submit {student: notebook} (one notebook per assignment) and autograde them in one batch."""
@@ -264,16 +265,16 @@ class Batch:
         return sorted((self.root / "solutions" / assignment).glob("*.ipynb"))[0].stem
 
     def grades(self, student: str, assignment: str = PILOT) -> dict[str, tuple]:
-        return course.cell_grades(self.api, assignment, student)
+        return gradebook.cell_grades(self.api, assignment, student)
 
     def autograded(self, student: str, assignment: str = PILOT):
         name = self.notebook_name(assignment)
-        return course.read_notebook(self.root / "autograded" / student / assignment / f"{name}.ipynb")
+        return notebooks.read_notebook(self.root / "autograded" / student / assignment / f"{name}.ipynb")
 
 
 @pytest.fixture(scope="session")
 def batch(tmp_path_factory) -> Batch:
-    root = course.new_course_root(tmp_path_factory.mktemp("course"))
+    root = nbgrader_api.new_course_root(tmp_path_factory.mktemp("course"))
     batch = Batch(root)
     for assignment in ASSIGNMENTS:
         notebooks = sorted((root / "solutions" / assignment).glob("*.ipynb"))
@@ -282,7 +283,7 @@ def batch(tmp_path_factory) -> Batch:
         if assignment == PILOT:
             subs = pilot_submissions(released, source)
         else:
-            subs = {kind: course.make_submission(released, source, kind) for kind in ("correct", "blank")}
+            subs = {kind: submissions.make_submission(released, source, kind) for kind in ("correct", "blank")}
         batch.grade(assignment, subs)
     return batch
 
@@ -342,7 +343,7 @@ def test_a_wrong_answer_loses_exactly_its_questions_points(batch):
 
 
 def test_the_feedback_shows_the_targeted_message_and_the_hidden_tests(batch):
-    _ = course._checked(batch.api.generate_feedback(PILOT, "wrong_q4"), "generate_feedback")
+    _ = nbgrader_api.checked(batch.api.generate_feedback(PILOT, "wrong_q4"), "generate_feedback")
     page = batch.root / "feedback" / "wrong_q4" / PILOT / f"{PILOT}.html"
     text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
     assert WRONG_Q4_MESSAGE in text
@@ -364,7 +365,7 @@ def test_a_deleted_test_cell_is_put_back_and_run(batch):
     nb = batch.autograded("deleted_test")
     restored = cell(nb, "q1_discounting_hidden")
     assert "was missing from the submission" in restored.source
-    assert course.BEGIN_HIDDEN in restored.source
+    assert notebooks.BEGIN_HIDDEN in restored.source
     (error,) = errors_of(nb, "q1_discounting_hidden")
     assert "Likely mistake: these are (1 + i)^(t - 1)" in error.evalue
     full_marks_except(batch.grades("deleted_test"), "q1_discounting_hidden")
@@ -417,12 +418,12 @@ def _gradebook_rows(root: Path) -> dict[str, list]:
 def test_grading_the_same_submission_twice_gives_the_same_gradebook_rows(batch):
     before = _gradebook_rows(batch.root)
     for student in ("correct", "wrong_q4"):
-        assert course._checked(batch.api.autograde(PILOT, student), "autograde")
+        assert nbgrader_api.checked(batch.api.autograde(PILOT, student), "autograde")
     assert _gradebook_rows(batch.root) == before
 
 
 def test_regenerating_exercises_gives_exactly_the_committed_files(tmp_path):
-    written = course.build_exercises(ROOT / "solutions", tmp_path / "exercises", quiet=True)
+    written = exercises.build_exercises(ROOT / "solutions", tmp_path / "exercises", quiet=True)
     assert written
     fresh = {p.relative_to(tmp_path / "exercises"): p.read_bytes() for p in written}
     committed = {p.relative_to(ROOT / "exercises"): p.read_bytes()
@@ -447,20 +448,20 @@ def _regions(source: str, begin: str, end: str) -> list[str]:
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_no_solution_text_and_no_hidden_test_in_exercises(assignment):
     released = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "exercises" / assignment).rglob("*") if p.is_file())
-    for marker in (course.BEGIN_SOLUTION, course.END_SOLUTION, course.BEGIN_HIDDEN, course.END_HIDDEN):
+    for marker in (notebooks.BEGIN_SOLUTION, notebooks.END_SOLUTION, notebooks.BEGIN_HIDDEN, notebooks.END_HIDDEN):
         assert marker not in released
     released_lines = {line.strip() for p in (ROOT / "exercises" / assignment).glob("*.ipynb")
-                      for c in course.read_notebook(p).cells for line in c.source.splitlines()}
+                      for c in notebooks.read_notebook(p).cells for line in c.source.splitlines()}
     for path in sorted((ROOT / "solutions" / assignment).glob("*.ipynb")):
-        nb = course.read_notebook(path)
+        nb = notebooks.read_notebook(path)
         secret, public = set(), set()
         for c in nb.cells:
             meta = c.metadata.get("nbgrader", {})
             if c.cell_type == "markdown" and meta.get("solution"):
                 secret.update(line.strip() for line in c.source.splitlines())
                 continue
-            inside = set(_regions(c.source, course.BEGIN_SOLUTION, course.END_SOLUTION))
-            inside |= set(_regions(c.source, course.BEGIN_HIDDEN, course.END_HIDDEN))
+            inside = set(_regions(c.source, notebooks.BEGIN_SOLUTION, notebooks.END_SOLUTION))
+            inside |= set(_regions(c.source, notebooks.BEGIN_HIDDEN, notebooks.END_HIDDEN))
             secret |= inside
             public |= {line.strip() for line in c.source.splitlines()} - inside
         leaks = [line for line in secret - public if len(line) >= 8 and line in released_lines]
@@ -470,8 +471,8 @@ def test_no_solution_text_and_no_hidden_test_in_exercises(assignment):
 def test_the_demo_class_grades_every_kind_of_submission(tmp_path, capsys):
     # make course runs it on every exercise; here the pilot is enough to see the whole cycle
     # (release, fetch, submit, collect, autograde, feedback, CSV export).
-    students = course.DEMO_STUDENTS[:3]
-    table = course.demo(tmp_path / "demo-class", assignments=[PILOT], students=students)
+    students = demo.DEMO_STUDENTS[:3]
+    table = demo.demo(tmp_path / "demo-class", assignments=[PILOT], students=students)
     out = capsys.readouterr().out
     for kind in ("correct", "partly wrong", "blank"):
         assert kind in out
@@ -486,8 +487,8 @@ def test_executing_a_broken_notebook_names_the_notebook_and_the_cell(tmp_path):
 
     nb = v4.new_notebook(cells=[v4.new_markdown_cell("# t"), v4.new_code_cell("x = 1"),
                                 v4.new_code_cell("1 / 0  # the broken cell")])
-    path = course.write_notebook(course.normalise_notebook(nb), tmp_path / "chapter" / "99-broken.ipynb")
-    with pytest.raises(course.CourseError) as info:
-        course.execute_notebook(path, timeout=30)
+    path = notebooks.write_notebook(notebooks.normalise_notebook(nb), tmp_path / "chapter" / "99-broken.ipynb")
+    with pytest.raises(errors.CourseError) as info:
+        notebooks.execute_notebook(path, timeout=30)
     message = str(info.value)
     assert "99-broken.ipynb" in message and "cell 3" in message and "ZeroDivisionError" in message

@@ -40,43 +40,49 @@ def test_rfm_tie_rule_never_splits_identical_customers():
 
 
 def test_rfm_scores_need_the_rfm_columns():
-    with pytest.raises(DataError, match="column 'frequency' is missing: pass the output of rfm_table()"):
+    with pytest.raises(DataError, match=re.escape(
+            "column 'frequency' is missing from the RFM table (columns: ['recency_days', 'monetary']): "
+            "pass the output of rfm_table()")):
         rfm.rfm_scores(pd.DataFrame({"recency_days": [1], "monetary": [2.0]}))
 
 
 def test_cell_response_needs_a_response_for_every_customer():
     scores = pd.DataFrame({"cell": ["111", "555"]}, index=["a", "b"])
-    with pytest.raises(DataError, match=re.escape("response is missing for 1 customers (first: ['b'])")):
+    with pytest.raises(DataError, match=re.escape("response is missing for 1 customer: 'b'")):
         rfm.cell_response(scores, pd.Series({"a": True}), 1.0, 10.0)
 
 
 def test_alert_statuses_follow_the_quansheng_reading():
-    status = churn.alert_status(delta=[5, 0, -4.375, -10, -17.3, -17.5], cycle=[30, 73, 45.625, 17.4, 17.4, 17.4])
+    status = churn.alert_status(delta=[5, 0, -4.375, -10, -17.3, -17.5],
+                              cycle_days=[30, 73, 45.625, 17.4, 17.4, 17.4])
     assert status.tolist() == ["safe", "watch", "watch", "at risk", "at risk", "high risk"]
     assert list(status.cat.categories) == ["safe", "watch", "at risk", "high risk"]
     assert status.cat.ordered
 
 
-def test_alerts_are_sorted_from_highest_risk_and_carry_p_r_delta():
+def test_alerts_are_sorted_from_highest_risk_and_carry_cycle_recency_delta():
     tx = pd.DataFrame({"customer_id": ["ok", "ok", "late", "late", "late"],
                        "date": ["2004-06-01", "2004-11-01", "2004-01-01", "2004-02-01", "2004-03-01"],
                        "amount": 100.0})
     alerts = churn.purchase_cycle_alerts(tx, asof="2004-11-27")
     assert alerts.index.tolist() == ["late", "ok"]
-    assert alerts.loc["late", "P"] == pytest.approx(365 / 3)
-    assert alerts.loc["late", "R"] == 271
+    assert alerts.columns.tolist() == list(churn.ALERT_COLUMNS)
+    assert alerts.loc["late", "frequency"] == 3
+    assert alerts.loc["late", "cycle_days"] == pytest.approx(365 / 3)  # P = 365 / F
+    assert alerts.loc["late", "recency_days"] == 271  # R
     assert alerts.loc["late", "status"] == "high risk"
     assert alerts.loc["ok", "delta"] == pytest.approx(182.5 - 26)
 
 
 def test_value_tiers_break_ties_by_customer_id_and_check_shares():
-    tiers = value.value_tiers(pd.Series([5.0, 5.0, 1.0, 1.0], index=["d", "b", "c", "a"]), shares=(0.5, 0.5), labels=("best", "rest"))
+    tiers = value.value_tiers(pd.Series([5.0, 5.0, 1.0, 1.0], index=["d", "b", "c", "a"]), shares=(0.5, 0.5),
+                              labels=("best", "rest"))
     assert tiers.index.tolist() == ["b", "d", "a", "c"]
     assert tiers["tier"].tolist() == ["best", "best", "rest", "rest"]
     assert "pyramid" not in tiers
     with pytest.raises(DataError, match=re.escape("shares must be positive and add up to 1")):
         value.value_tiers(pd.Series([1.0, 2.0]), shares=(0.5, 0.6), labels=("a", "b"))
-    with pytest.raises(DataError, match=re.escape("values: 1 customers have no value (first: ['x'])")):
+    with pytest.raises(DataError, match=re.escape("values: no value for 1 customer: 'x'")):
         value.value_tiers(pd.Series({"x": np.nan, "y": 1.0}))
 
 
@@ -93,14 +99,15 @@ def test_pareto_table_cumulative_shares_end_at_one():
 
 
 def test_clv_errors_name_the_argument():
-    with pytest.raises(DataError, match=re.escape("rate = 8 looks like a percentage: write 10 % as 0.10")):
+    with pytest.raises(DataError, match=re.escape("discount_rate = 8 looks like a percentage: write 10 % as 0.10")):
         clv.pvifa(8, 10)
     with pytest.raises(DataError, match="contributions is a single number: say for how many years with years="):
         clv.customer_lifetime_value(100.0)
     with pytest.raises(DataError, match="orders_per_customer has 2 years but retention has 3: give one value per year"):
         clv.cohort_ltv_table(100, retention=[0.5, 0.6, 0.7], orders_per_customer=[1, 2],
                              average_order_value=[1, 2, 3], cost_of_sales_rate=[0.5] * 3, acquisition_cost=1)
-    with pytest.raises(DataError, match=re.escape("retention in year 2 is 60.0: a rate is between 0 and 1 (60 % = 0.60)")):
+    message = "retention in year 2 is 60.0: a rate is between 0 and 1 (60 % = 0.60)"
+    with pytest.raises(DataError, match=re.escape(message)):
         clv.cohort_ltv_table(100, retention=[0.5, 60, 0.7], orders_per_customer=[1, 2, 3],
                              average_order_value=[1, 2, 3], cost_of_sales_rate=[0.5] * 3, acquisition_cost=1)
 
@@ -135,7 +142,7 @@ def test_cohort_table_accepts_any_number_of_cost_lines():
 def blobs():
     rng = np.random.default_rng(0)
     centres = np.array([[0, 0], [6, 0], [0, 6]])
-    points = np.concatenate([rng.normal(c, 0.5, size=(n, 2)) for c, n in zip(centres, (60, 40, 20))])
+    points = np.concatenate([rng.normal(c, 0.5, size=(n, 2)) for c, n in zip(centres, (60, 40, 20), strict=True)])
     return pd.DataFrame(points, columns=["x", "y"])
 
 
@@ -165,7 +172,8 @@ def test_evaluate_segments_reports_each_rule(blobs):
 
 
 def test_segment_features_must_be_numbers_without_gaps():
-    with pytest.raises(DataError, match=re.escape("column 'm' has missing values (first rows: [1])")):
+    with pytest.raises(DataError, match=re.escape(
+            "column 'm': values are missing in 1 row: row 1 (missing). K-means needs")):
         segment.kmeans_segments(pd.DataFrame({"m": [1.0, np.nan, 3.0]}), k=2)
     with pytest.raises(DataError, match="k must be a whole number from 1 to the number of customers"):
         segment.kmeans_segments(pd.DataFrame({"m": [1.0, 2.0]}), k=3)
@@ -185,7 +193,9 @@ def test_rfm_features_log_the_chosen_columns_in_the_order_given():
 
 def test_rfm_features_name_the_column_that_cannot_be_used():
     table = pd.DataFrame({"recency_days": [0, 9], "frequency": [1, 2], "monetary": [9.0, -1.0], "name": ["x", "y"]})
-    with pytest.raises(DataError, match="column 'avg_amount' is missing: pass the output of crmlib.rfm.rfm_table"):
+    with pytest.raises(DataError,
+                       match=r"column 'avg_amount' is missing from the table \(columns: \[.*\]\): "
+                             r"pass the output of crmlib.rfm.rfm_table"):
         segment.rfm_features(table, columns=["frequency", "avg_amount"])
     with pytest.raises(DataError, match="column 'monetary' has negative values"):
         segment.rfm_features(table)

@@ -133,7 +133,7 @@ def test_elbow_plot_draws_inertia_and_silhouette_against_k():
 
 def test_segment_scatter_colours_each_segment_and_counts_it(customers):
     found = segment.kmeans_segments(segment.rfm_features(customers), k=3)
-    ax = plots.segment_scatter(customers, found, "recency_days", "monetary", names={0: "largest"}, logy=True)
+    ax = plots.segment_scatter(customers, found, "recency_days", "monetary", labels={0: "largest"}, logy=True)
     sizes = found.value_counts()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == [f"largest ({sizes[0]})", f"segment 1 ({sizes[1]})", f"segment 2 ({sizes[2]})"]
@@ -188,8 +188,8 @@ def test_ltv_curves_end_at_the_ltv_of_the_last_year(cohort_inputs):
 def test_lifecycle_curve_and_alert_chart_draw():
     ax = plots.lifecycle_profit_curve(lifecycle.profit_curve())
     assert [t.get_text() for t in ax.texts] == ["exploration", "formation", "stability", "decline"]
-    tx = pd.DataFrame({"customer_id": ["a", "a", "b", "b"], "date": ["2004-01-01", "2004-11-01", "2004-02-01", "2004-03-01"],
-                       "amount": 1.0})
+    tx = pd.DataFrame({"customer_id": ["a", "a", "b", "b"],
+                       "date": ["2004-01-01", "2004-11-01", "2004-02-01", "2004-03-01"], "amount": 1.0})
     ax = plots.alert_chart(churn.purchase_cycle_alerts(tx, asof="2004-11-27"), labels={"b": "Bing"})
     assert [t.get_text() for t in ax.texts] == ["Bing"]
 
@@ -198,7 +198,7 @@ def test_plots_name_the_missing_column():
     with pytest.raises(DataError, match="column 'pyramid' is missing"):
         plots.customer_pyramid(pd.DataFrame({"value": [1.0]}))
     with pytest.raises(DataError, match="column 'status' is missing"):
-        plots.alert_chart(pd.DataFrame({"P": [1.0], "R": [2]}))
+        plots.alert_chart(pd.DataFrame({"cycle_days": [1.0], "recency_days": [2]}))
 
 
 def test_plots_draw_on_a_given_axes():
@@ -250,10 +250,10 @@ def test_segment_explorer_reruns_k_means_when_a_control_moves(customers):
             f"<tr><td>{number}</td><td>{size:,}</td>" for number, size in sizes.items()]
 
     assert "<b>k = 4</b> on recency_days, frequency, monetary (log)" in summary.value
-    assert all(part in summary.value for part in expected_summary_parts(segment.RFM_COLUMNS, 4, True))
+    assert all(part in summary.value for part in expected_summary_parts(segment.RFM_FEATURES, 4, True))
     k.value = 3
     assert "<b>k = 3</b>" in summary.value and "<tr><td>3</td>" not in summary.value
-    assert all(part in summary.value for part in expected_summary_parts(segment.RFM_COLUMNS, 3, True))
+    assert all(part in summary.value for part in expected_summary_parts(segment.RFM_FEATURES, 3, True))
     variables.value = ("frequency", "avg_amount")
     log.value = False
     assert "<b>k = 3</b> on frequency, avg_amount;" in summary.value

@@ -100,9 +100,10 @@ def test_settings_change_the_probabilities():
 
 
 def test_bad_input_is_explained():
-    with pytest.raises(DataError, match="column 'M' is missing: pass the output of rfm_scores"):
+    with pytest.raises(DataError, match=r"column 'M' is missing from the scores \(columns: \['R', 'F'\]\): "
+                                        r"pass the output of rfm_scores"):
         rfm.mailing_response_probability(pd.DataFrame({"R": [1], "F": [1]}))
-    with pytest.raises(DataError, match="column 'R' must hold whole scores from 1 to 9"):
+    with pytest.raises(DataError, match=r"column 'R': values are not whole scores from 1 to 9 in 1 row: row 0 \(0\)"):
         rfm.mailing_response_probability(pd.DataFrame({"R": [0], "F": [1], "M": [1]}))
     with pytest.raises(DataError, match="base_rate is a probability"):
         rfm.mailing_response_probability(pd.DataFrame({"R": [1], "F": [1], "M": [1]}), base_rate=1.5)

@@ -114,16 +114,19 @@ def test_repurchase_by_satisfaction_columns_and_labels():
 def test_bad_surveys_are_explained():
     with pytest.raises(DataError, match="column 'repurchased' is missing"):
         satisfaction.repurchase_by_satisfaction(pd.DataFrame({"satisfaction": [4]}))
-    with pytest.raises(DataError, match=r"column 'satisfaction' must be a score from 1 to 5 \(first bad rows: \[1\]\)"):
+    with pytest.raises(DataError,
+                       match=r"column 'satisfaction': values are not scores from 1 to 5 in 1 row: row 1 \(7\)\."):
         satisfaction.satisfied_defectors_share(pd.DataFrame({"satisfaction": [4, 7], "repurchased": [False, True]}))
-    with pytest.raises(DataError, match="'repurchased' must be True or False"):
+    with pytest.raises(DataError, match=r"column 'repurchased': values are not True or False in 2 rows: "
+                                        r"row 0 \('yes'\), row 1 \('no'\)\. Every respondent"):
         satisfaction.top_box_comparison(pd.DataFrame({"satisfaction": [4, 5], "repurchased": ["yes", "no"]}))
     with pytest.raises(DataError, match="no respondent defected"):
         satisfaction.satisfied_defectors_share(pd.DataFrame({"satisfaction": [4, 5], "repurchased": [True, True]}))
     with pytest.raises(DataError, match="no respondent gave satisfaction 4"):
         satisfaction.top_box_comparison(pd.DataFrame({"satisfaction": [3, 5], "repurchased": [True, False]}))
     with pytest.raises(DataError, match="column 'segment' is missing"):
-        satisfaction.repurchase_by_satisfaction(pd.DataFrame({"satisfaction": [4], "repurchased": [True]}), by="segment")
+        satisfaction.repurchase_by_satisfaction(pd.DataFrame({"satisfaction": [4], "repurchased": [True]}),
+                                                by="segment")
     with pytest.raises(DataError, match="survey is empty"):
         satisfaction.repurchase_by_satisfaction(pd.DataFrame({"satisfaction": [], "repurchased": []}))
     with pytest.raises(DataError, match="n_customers must be at least 1"):

@@ -1,7 +1,7 @@
 """The course website (``make site``): built once per test session, then checked as files and in a
 real browser.
 
-The build is the one ``make site`` runs (:func:`crmlib.course.build_site`, into ``_build/html``).
+The build is the one ``make site`` runs (:func:`crm_course.site.build_site`, into ``_build/html``).
 Under pytest-xdist every worker has its own session, so a file lock makes the first worker build
 and the others reuse that build.
 
@@ -54,7 +54,7 @@ class Site:
 
 @pytest.fixture(scope="session")
 def site() -> Site:
-    from crmlib.course import build_site
+    from crm_course.site import build_site
 
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid-{os.getpid()}"
     (ROOT / "_build").mkdir(exist_ok=True)

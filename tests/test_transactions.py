@@ -30,31 +30,37 @@ def test_clean_copy_has_standard_columns_and_types_and_leaves_the_input_alone(tx
 
 
 def test_missing_column_is_named_with_the_columns_there_are(tx):
-    with pytest.raises(DataError, match=re.escape("column 'amount' is missing: the transactions have columns ['customer_id', 'date', 'value']")):
+    with pytest.raises(DataError, match=re.escape(
+            "column 'amount' is missing from the transactions (columns: ['customer_id', 'date', 'value']): "
+            "name the customer, date and amount columns with customer=, date=, amount=")):
         validate_transactions(tx.rename(columns={"amount": "value"}))
 
 
 def test_missing_customer_id_names_the_rows(tx):
     tx.loc[3, "customer_id"] = None
-    with pytest.raises(DataError, match=re.escape("column 'customer_id': customer ids are missing in 1 row: row 3 (missing)")):
+    with pytest.raises(DataError, match=re.escape(
+            "column 'customer_id': customer ids are missing in 1 row: row 3 (missing)")):
         validate_transactions(tx)
 
 
 def test_missing_date_names_the_rows(tx):
     tx.loc[[1, 4], "date"] = None
-    with pytest.raises(DataError, match=r"column 'date': dates are missing in 2 rows: row 1 \(missing\), row 4 \(missing\)"):
+    with pytest.raises(DataError,
+                       match=r"column 'date': dates are missing in 2 rows: row 1 \(missing\), row 4 \(missing\)"):
         validate_transactions(tx)
 
 
 def test_unparsable_date_shows_the_value(tx):
     tx.loc[2, "date"] = "31/31/2004"
-    with pytest.raises(DataError, match=re.escape("column 'date': dates cannot be read in 1 row: row 2 ('31/31/2004'). Write dates as YYYY-MM-DD.")):
+    with pytest.raises(DataError, match=re.escape(
+            "column 'date': dates cannot be read in 1 row: row 2 ('31/31/2004'). Write dates as YYYY-MM-DD.")):
         validate_transactions(tx)
 
 
 def test_non_numeric_amount_shows_the_value(tx):
     tx["amount"] = ["100", "¥250", "80", "sixty", "40"]
-    with pytest.raises(DataError, match=re.escape("column 'amount': amounts are not numbers in 2 rows: row 1 ('¥250'), row 3 ('sixty')")):
+    with pytest.raises(DataError, match=re.escape(
+            "column 'amount': amounts are not numbers in 2 rows: row 1 ('¥250'), row 3 ('sixty')")):
         validate_transactions(tx)
 
 
@@ -77,19 +83,22 @@ def test_zero_or_negative_amount_is_an_error_unless_returns_are_asked_for(tx):
 
 def test_dropped_returns_are_counted_and_reported(tx):
     tx.loc[1, "amount"] = -250.0
-    with pytest.warns(DataWarning, match=re.escape("dropped 1 of 5 rows with a zero or negative amount (returns) from column 'amount'")):
+    with pytest.warns(DataWarning, match=re.escape(
+            "dropped 1 of 5 rows with a zero or negative amount (returns) from column 'amount'")):
         clean = validate_transactions(tx, returns="drop")
     assert len(clean) == 4
     assert clean.attrs["dropped_rows"] == {"returns": 1}
 
 
 def test_purchase_after_asof_names_the_rows(tx):
-    with pytest.raises(DataError, match=re.escape("column 'date': purchases are after asof 2004-10-01 in 1 row: row 4 ('2004-11-20')")):
+    with pytest.raises(DataError, match=re.escape(
+            "column 'date': purchases are after asof 2004-10-01 in 1 row: row 4 ('2004-11-20')")):
         validate_transactions(tx, asof="2004-10-01")
 
 
 def test_asof_before_every_purchase_says_so(tx):
-    with pytest.raises(DataError, match=re.escape("column 'date': asof 2003-12-31 is before every purchase (the first is 2004-01-05)")):
+    with pytest.raises(DataError, match=re.escape(
+            "column 'date': asof 2003-12-31 is before every purchase (the first is 2004-01-05)")):
         validate_transactions(tx, asof="2003-12-31")
 
 
@@ -107,7 +116,8 @@ def test_not_a_dataframe_is_an_error():
 def test_long_lists_of_bad_rows_are_cut_after_five_and_counted(tx):
     many = pd.concat([tx] * 4, ignore_index=True)
     many["amount"] = "n/a"
-    with pytest.raises(DataError, match=re.escape("in 20 rows: row 0 ('n/a'), row 1 ('n/a'), row 2 ('n/a'), row 3 ('n/a'), row 4 ('n/a') and 15 more")):
+    with pytest.raises(DataError, match=re.escape(
+            "in 20 rows: row 0 ('n/a'), row 1 ('n/a'), row 2 ('n/a'), row 3 ('n/a'), row 4 ('n/a') and 15 more")):
         validate_transactions(many)
 
 
@@ -121,13 +131,15 @@ def test_every_function_that_takes_transactions_goes_through_the_same_door(tx):
 
 
 def test_no_purchase_in_the_window_is_an_error(tx):
-    with pytest.raises(DataError, match=re.escape("column 'date': no purchase in the 30 days up to asof 2005-06-30 (the last purchase is 2004-11-20)")):
+    with pytest.raises(DataError, match=re.escape(
+            "column 'date': no purchase in the 30 days up to asof 2005-06-30 (the last purchase is 2004-11-20)")):
         rfm.rfm_table(tx, asof="2005-06-30", window_days=30)
 
 
 def test_bad_settings_are_named():
     with pytest.raises(DataError, match="returns must be one of"):
-        validate_transactions(pd.DataFrame({"customer_id": [1], "date": ["2004-01-01"], "amount": [1.0]}), returns="ignore")
+        validate_transactions(pd.DataFrame({"customer_id": [1], "date": ["2004-01-01"], "amount": [1.0]}),
+                              returns="ignore")
     with pytest.raises(DataError, match="bins must be a whole number from 2 to 9, got 12"):
         rfm.quantile_scores(pd.Series([1, 2, 3]), bins=12)
 

@@ -9,9 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from crmlib.contract import DataError, NotFittedError
-
-_SHOWN = 5
+from crmlib.contract import DataError, NotFittedError, first_rows, require_columns
 
 
 class ConvergenceWarning(UserWarning):
@@ -20,10 +18,7 @@ class ConvergenceWarning(UserWarning):
 
 def customers_named(index: pd.Index, mask) -> str:
     """'3 customers: 17, 42, 99' for the customers (index labels) where ``mask`` is true."""
-    bad = index[np.asarray(mask, dtype=bool)]
-    shown = ", ".join(repr(label) if isinstance(label, str) else str(label) for label in bad[:_SHOWN])
-    more = f" and {len(bad) - _SHOWN:,} more" if len(bad) > _SHOWN else ""
-    return f"{len(bad):,} customer{'s' if len(bad) != 1 else ''}: {shown}{more}"
+    return first_rows(index, mask, noun="customer")
 
 
 def as_summary(data, columns: tuple[str, ...], what: str) -> pd.DataFrame:
@@ -40,12 +35,8 @@ def as_summary(data, columns: tuple[str, ...], what: str) -> pd.DataFrame:
             f"{what} takes a customer summary DataFrame (from crmlib.rfm.btyd_summary) "
             f"with columns {list(columns)}, got {type(data).__name__}"
         )
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise DataError(
-            f"column {missing[0]!r} is missing: {what} needs columns {list(columns)} "
-            f"(the summary has {list(data.columns)}); build it with crmlib.rfm.btyd_summary()"
-        )
+    require_columns(data, columns, "the customer summary",
+                    f"{what} needs columns {list(columns)}; build it with crmlib.btyd.btyd_summary()")
     out = pd.DataFrame(index=data.index)
     for column in columns:
         values = pd.to_numeric(data[column], errors="coerce").astype("float64")

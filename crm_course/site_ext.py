@@ -1,4 +1,4 @@
-"""Sphinx extension of the course website (loaded by book/_config.yml as a local extension).
+"""Sphinx extension of the course website (loaded by book/_config.yml as `crm_course.site_ext`).
 
 It adds what Jupyter Book does not know about this course:
 
@@ -36,7 +36,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 NOT_IDEAS = {"check yourself", "summary", "next", "objectives", "references", "further reading",
              "exercises", "exercise", "self-check", "self-checks", "what next"}
 #: crmlib modules that are the course's machinery, not its ideas: not listed in the course map.
-MACHINERY = ("crmlib.grading", "crmlib.course")
+MACHINERY = ("crmlib.grading",)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -398,7 +398,8 @@ def copy_mathjax(app, exception) -> None:
 
     source = Path(jupyter_server_mathjax.__file__).parent / "static"
     target = Path(app.outdir) / "_static" / "mathjax"
-    if (target / "MathJax.js").exists() and (target / "MathJax.js").stat().st_size == (source / "MathJax.js").stat().st_size:
+    copied = target / "MathJax.js"
+    if copied.exists() and copied.stat().st_size == (source / "MathJax.js").stat().st_size:
         return
     shutil.copytree(source, target, dirs_exist_ok=True)
 

@@ -1,0 +1,134 @@
+"""The demo class of ``make course``: a whole term on synthetic submissions, in ``_build/demo-class/``.
+
+Every exercise is generated and released into a local exchange; four synthetic students fetch
+it, fill it in (correct, partly wrong or blank) and submit; the submissions are collected,
+autograded into the SQLite gradebook, feedback is written and grades are exported. The demo is
+build output and is made anew on every run, except when somebody graded in it by hand: then it
+is kept and the run refused (nothing an instructor graded is ever deleted).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+from traitlets.config import Config
+
+from crm_course.errors import CourseError
+from crm_course.gradebook import grade_table, submission_score
+from crm_course.nbgrader_api import assignment_names, checked, generate, nbgrader_api, new_course_root
+from crm_course.notebooks import read_notebook, write_notebook
+from crm_course.repo import course_repo
+from crm_course.submissions import make_submission
+
+#: Each student's kind of submission rotates over the exercises, so that every exercise gets
+#: correct, partly wrong and blank submissions.
+DEMO_STUDENTS = ("ada", "bao", "chen", "dara")
+DEMO_KINDS = ("correct", "partly wrong", "blank", "correct")
+
+
+def manual_grading_in(gradebook: Path) -> int:
+    """How many grades or comments of the SQLite ``gradebook`` a person entered (0 if none)."""
+    if not gradebook.exists():
+        return 0
+    with sqlite3.connect(f"file:{gradebook}?mode=ro", uri=True) as db:
+        grades = db.execute("SELECT COUNT(*) FROM grade WHERE manual_score IS NOT NULL").fetchone()[0]
+        comments = db.execute("SELECT COUNT(*) FROM comment WHERE manual_comment IS NOT NULL "
+                              "AND manual_comment != ''").fetchone()[0]
+    return grades + comments
+
+
+def remove_demo(root: Path) -> None:
+    """Delete an earlier demo class, unless somebody graded in it by hand (then refuse, naming the file)."""
+    if not root.exists():
+        return
+    gradebook = root / "gradebook.db"
+    manual = manual_grading_in(gradebook)
+    if manual:
+        raise CourseError(
+            f"{course_repo().relative(gradebook)} holds {manual} grade(s) or comment(s) entered by hand: "
+            f"the demo class in {course_repo().relative(root)}/ is not replaced. Move that folder elsewhere "
+            "to keep it, then run again."
+        )
+    shutil.rmtree(root)
+
+
+def demo(root=None, *, assignments: list[str] | None = None, students=DEMO_STUDENTS) -> str:
+    """Run a whole term on synthetic submissions in ``root`` and print the grade table.
+
+    ``assignments`` and ``students`` narrow it down (the tests grade one exercise).
+    """
+    from nbgrader.utils import temp_attrs
+
+    repo = course_repo()
+    root = Path(root) if root is not None else repo.demo
+    remove_demo(root)
+    new_course_root(root)
+    names = assignment_names(root / "solutions")
+    if assignments is not None:
+        names = [name for name in names if name in assignments]
+    students = tuple(students)
+    extra = Config()
+    extra.ExchangeCollect.check_owner = False  # the demo's students are not Unix users
+    api = nbgrader_api(root, exchange=root / "exchange", extra=extra)
+    print(f"Demo class in {repo.relative(root)}/: {len(students)} students, {len(names)} exercise(s)")
+    for name in names:
+        generate(api, name)
+        checked(api.release_assignment(name), f"release_assignment {name}")
+        print(f"  generated and released {name}")
+
+    kinds: dict[tuple[str, str], str] = {}
+    for j, name in enumerate(names):
+        sources = {p.stem: read_notebook(p) for p in sorted((root / "solutions" / name).glob("*.ipynb"))}
+        for k, student in enumerate(students):
+            kind = DEMO_KINDS[(k + j) % len(DEMO_KINDS)]
+            kinds[name, student] = kind
+            home = root / "students" / student
+            home.mkdir(parents=True, exist_ok=True)
+            exchange_kwargs = dict(coursedir=api.coursedir, authenticator=api.authenticator, parent=api)
+            with temp_attrs(api.coursedir, assignment_id=name, student_id=student):
+                fetch = api.exchange.FetchAssignment(**exchange_kwargs)
+                fetch.assignment_dir = str(home)
+                fetch.start()
+                for stem, source in sources.items():
+                    path = home / name / f"{stem}.ipynb"
+                    write_notebook(make_submission(read_notebook(path), source, kind), path)
+                submit = api.exchange.Submit(**exchange_kwargs)
+                submit.assignment_dir = str(home)
+                submit.start()
+        checked(api.collect(name), f"collect {name}")
+        print(f"  {len(students)} students fetched, answered and submitted {name}; collected")
+
+    print("Autograding (one line per submission):")
+    started = time.perf_counter()
+    for name in names:
+        for student in students:
+            t0 = time.perf_counter()
+            result = api.autograde(name, student)
+            seconds = time.perf_counter() - t0
+            if not result.get("success"):
+                print(f"  {name} / {student:<5} FAILED after {seconds:.1f} s")
+                print(result.get("log", "")[-2000:])
+                continue
+            score, maximum, by_hand = submission_score(api, name, student)
+            pending = f" (+{by_hand:g} to grade by hand)" if by_hand else ""
+            print(f"  {name} / {student:<5} {kinds[name, student]:<13} {score:g} / {maximum:g}{pending}"
+                  f"  {seconds:.1f} s")
+    print(f"  {len(names) * len(students)} submissions in {time.perf_counter() - started:.1f} s")
+
+    for name in names:
+        checked(api.generate_feedback(name), f"generate_feedback {name}")
+    feedback = sorted((root / "feedback").rglob("*.html"))
+    from nbgrader.plugins import CsvExportPlugin
+
+    with api.gradebook as gb:
+        CsvExportPlugin(to=str(root / "grades.csv")).export(gb)
+    table = grade_table(api, names, list(students))
+    print(f"  feedback: {len(feedback)} HTML files in {repo.relative(root / 'feedback')}/ "
+          f"(e.g. {repo.relative(feedback[0]) if feedback else '-'})")
+    print(f"  grades exported to {repo.relative(root / 'grades.csv')}")
+    print("\nGrade table (gradebook: " + repo.relative(root / "gradebook.db") + ")\n")
+    print(table)
+    return table
