@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from crmlib.contract import DataError, DataWarning
+from crmlib.contract import SHOWN_ROWS, DataError, DataWarning, _label, _value
 from crmlib.transactions import RETURNS_POLICIES, validate_transactions
 
 __all__ = ["RFM_TABLE_SQL", "RFM_SQL", "rfm_query", "rfm_table", "rfm_scores", "spark_session"]
@@ -179,20 +179,14 @@ _PROBLEMS = {
     "nonpositive": ("amount", "amounts are zero or negative (returns?)",
                     "Pass returns='drop' to leave them out or returns='keep' to net them."),
 }
-_SHOWN_ROWS = 5
 
 
 def _rows_text(count: int, rows: list[tuple]) -> str:
-    """"3 rows: row 0 ('x'), row 7 (missing)": the count and the first rows, as validate_transactions says it."""
-    items = ", ".join(
-        f"row {label!r} ({'missing' if _is_missing(value) else repr(value)})" for label, value in rows[:_SHOWN_ROWS]
-    )
-    more = f" and {count - _SHOWN_ROWS:,} more" if count > _SHOWN_ROWS else ""
+    """"3 rows: row 0 ('x'), row 7 (missing)": crmlib.contract.first_rows for rows found in SQL,
+    where only the count and the first rows (position, value) come back, not a mask."""
+    items = ", ".join(f"row {_label(label)} ({_value(value)})" for label, value in rows[:SHOWN_ROWS])
+    more = f" and {count - SHOWN_ROWS:,} more" if count > SHOWN_ROWS else ""
     return f"{count:,} row{'s' if count != 1 else ''}: {items}{more}"
-
-
-def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT
 
 
 def _empty_window_error(date: str, window_days, asof: pd.Timestamp, last: pd.Timestamp) -> DataError:
@@ -519,12 +513,14 @@ def _check_in_sql(engine, source: str, customer: str, date: str, amount: str, as
                   returns: str) -> _Prepared:
     """validate_transactions, in SQL: the same checks in the same order, with the same messages."""
     columns = dict(engine.columns(source))
-    missing = [c for c in (customer, date, amount) if c not in columns]
-    if missing:
-        raise DataError(
-            f"column {missing[0]!r} is missing: the transactions have columns {list(columns)}. "
-            f"Name the customer, date and amount columns with customer=, date=, amount=."
-        )
+    # validate_transactions on no rows but these columns: a missing column or a bad returns policy
+    # gets its message; otherwise it stops at "the transactions are empty" (checked below, in SQL)
+    try:
+        validate_transactions(pd.DataFrame(columns=list(columns)), customer, date, amount, returns=returns)
+    except DataError as error:
+        if returns not in RETURNS_POLICIES or not {customer, date, amount} <= set(columns):
+            raise
+        empty = error
     q = engine.quote
     c, d, a = q(customer), q(date), q(amount)
     parsed_date = f"CAST({d} AS TIMESTAMP)" if _kind(columns[date]) == "time" else f"TRY_CAST({d} AS TIMESTAMP)"
@@ -536,11 +532,12 @@ def _check_in_sql(engine, source: str, customer: str, date: str, amount: str, as
     id_dtype, date_dtype = _pandas_dtypes(engine, source, customer, date, amount)
     last = engine.all_clear(columns, customer, date, amount, asof, returns)
     if last is None:
-        last = _check_rows(engine, source, customer, date, amount, asof, returns, parsed_date, parsed_amount)
+        last = _check_rows(engine, source, customer, date, amount, asof, returns, parsed_date, parsed_amount,
+                           empty)
     return _Prepared(engine, view, id_dtype, date_dtype, last)
 
 
-def _check_rows(engine, source, customer, date, amount, asof, returns, parsed_date, parsed_amount):
+def _check_rows(engine, source, customer, date, amount, asof, returns, parsed_date, parsed_amount, empty):
     """The checks of validate_transactions on every row, in one pass; the last kept purchase date."""
     c, d, a = engine.quote(customer), engine.quote(date), engine.quote(amount)
     at = _timestamp_literal(asof)
@@ -561,7 +558,7 @@ def _check_rows(engine, source, customer, date, amount, asof, returns, parsed_da
     )[0]
     found = dict(zip(conditions, (int(x or 0) for x in found), strict=True))
     if n == 0:
-        raise DataError("the transactions are empty: there is no purchase to analyse")
+        raise empty
     for key in ("missing_ids", "unparsable_dates", "missing_dates", "not_numbers", "missing_amounts"):
         if found[key]:
             raise _sql_problem(engine, source, key, found[key], conditions[key], (customer, date, amount))
@@ -593,7 +590,7 @@ def _sql_problem(engine, source, key, count, condition, names, **fill) -> DataEr
     rows = engine.rows(
         f"SELECT position, value FROM (\n"
         f"    SELECT {engine.row_number()} - 1 AS position, {engine.quote(column)} AS value, {condition} AS bad\n"
-        f"    FROM {source}\n) AS numbered\nWHERE bad\nORDER BY position\nLIMIT {_SHOWN_ROWS}"
+        f"    FROM {source}\n) AS numbered\nWHERE bad\nORDER BY position\nLIMIT {SHOWN_ROWS}"
     )
     shown = [(int(position), pd.Timestamp(value) if hasattr(value, "hour") else value) for position, value in rows]
     return DataError(f"column {column!r}: {what.format(**fill)} in {_rows_text(count, shown)}. {fix}")
@@ -627,8 +624,6 @@ def _file_dtypes(path: Path, customer: str, date: str, amount: str):
 
 
 def _prepare(transactions, connection, customer, date, amount, asof, returns) -> _Prepared:
-    if returns not in RETURNS_POLICIES:
-        raise DataError(f"returns must be one of {RETURNS_POLICIES}, got {returns!r}")
     if _is_spark_frame(transactions):
         engine = _Spark(transactions.sparkSession if connection is None else connection)
     elif _is_spark_session(connection):
