@@ -761,29 +761,24 @@ def rfm_table(
     Examples
     --------
     >>> import pandas as pd
-    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2],
-    ...                    "date": ["2004-10-01", "2004-11-20", "2004-06-01"],
-    ...                    "amount": [100.0, 50.0, 30.0]})
-    >>> rfm_table(tx, asof="2004-11-27", window_days=365)
+    >>> from crmlib import rfm
+    >>> sales = pd.DataFrame({"customer_id": [7, 9, 7, 9, 8],
+    ...                       "date": ["2024-01-05", "2024-03-15", "2024-12-30", "2024-12-31", "2023-06-01"],
+    ...                       "amount": [20.0, 12.0, 35.5, 8.0, 99.0]})
+    >>> table = rfm_table(sales, asof="2024-12-31", window_days=365)
+    >>> table
                  recency_days  frequency  monetary  avg_amount last_purchase
     customer_id
-    1                       7          2     150.0        75.0    2004-11-20
-    2                     179          1      30.0        30.0    2004-06-01
+    7                       1          2      55.5       27.75    2024-12-30
+    9                       0          2      20.0       10.00    2024-12-31
+    >>> table.equals(rfm.rfm_table(sales, "2024-12-31", 365))
+    True
     """
     return _run(transactions, asof, window_days, None, customer, date, amount, returns, connection)
 
 
-def rfm_scores(
-    transactions,
-    asof,
-    window_days: float | None = None,
-    bins: int = 5,
-    customer: str = "customer_id",
-    date: str = "date",
-    amount: str = "amount",
-    returns: str = "error",
-    connection=None,
-) -> pd.DataFrame:
+def rfm_scores(transactions, asof, window_days: float | None = None, bins: int = 5, customer: str = "customer_id",
+               date: str = "date", amount: str = "amount", returns: str = "error", connection=None) -> pd.DataFrame:
     """The RFM table with its scores and cells, computed in SQL: :data:`RFM_SQL`.
 
     Equal to ``crmlib.rfm.rfm_scores(crmlib.rfm.rfm_table(transactions, asof, window_days), bins)``:
