@@ -472,3 +472,155 @@ def kano_lines(table: pd.DataFrame, basic=None, ax=None):
     ax.legend(loc="upper left", fontsize=9)
     ax.set_title("Loyalty follows the potential expectations")
     return ax
+
+
+# -- chapter 9: checking a BG/NBD fit, and comparing rankings ------------------------------------
+
+ACTUAL_COLOUR, MODEL_COLOUR = "0.3", "tab:orange"
+
+
+def _model_name(table: pd.DataFrame) -> str:
+    return table.attrs.get("model", "model")
+
+
+def period_transactions(table: pd.DataFrame, ax=None):
+    """Customers by number of repeat purchases in the calibration period: actual bars beside the model's.
+
+    ``table`` is the output of :func:`crmlib.models.purchase_count_table`. The first check of a
+    BG/NBD fit (Fader, Hardie & Lee 2005, figure 1; lifetimes' ``plot_period_transactions``).
+
+    >>> table = pd.DataFrame({"actual": [1411, 439, 507], "expected": [1407.7, 460.3, 489.0]},
+    ...                      index=pd.Index(["0", "1", "2+"], name="repeat purchases"))
+    >>> ax = period_transactions(table)
+    >>> len(ax.patches), ax.get_ylabel()
+    (6, 'customers')
+    """
+    require_columns(table, ("actual", "expected"), "the table",
+             "pass the output of crmlib.models.purchase_count_table()")
+    ax = _axes(ax, figsize=(7, 3.5))
+    positions = np.arange(len(table))
+    ax.bar(positions - 0.2, table["actual"], width=0.4, color=ACTUAL_COLOUR, label="actual")
+    ax.bar(positions + 0.2, table["expected"], width=0.4, color=MODEL_COLOUR, label=_model_name(table))
+    ax.set_xticks(positions, [str(label) for label in table.index])
+    ax.set_xlabel(table.index.name or "repeat purchases")
+    ax.set_ylabel("customers")
+    ax.legend()
+    ax.set_title("Repeat purchases in the calibration period: actual and model")
+    return ax
+
+
+def tracking_plot(table: pd.DataFrame, cumulative: bool = False, ax=None):
+    """Repeat purchases period by period (or cumulated), actual against the model, holdout marked.
+
+    ``table`` is the output of :func:`crmlib.models.tracking_table`; a vertical line marks the end
+    of the calibration period (``table.attrs["calibration_periods"]``). Fader, Hardie & Lee
+    (2005), figure 2 (weekly) and its cumulative form.
+
+    >>> table = pd.DataFrame({"actual": [0, 3, 5, 4], "expected": [0.5, 2.9, 4.2, 4.0]},
+    ...                      index=pd.Index([1, 2, 3, 4], name="period"))
+    >>> table.attrs.update(calibration_periods=2, freq="W", model="BG/NBD")
+    >>> ax = tracking_plot(table, cumulative=True)
+    >>> [line.get_label() for line in ax.lines][:2], ax.get_ylabel()
+    (['actual', 'BG/NBD'], 'cumulative repeat purchases')
+    """
+    require_columns(table, ("actual", "expected"), "the tracking table",
+             "pass the output of crmlib.models.tracking_table()")
+    ax = _axes(ax, figsize=(6, 3.8))
+    data = table[["actual", "expected"]].cumsum() if cumulative else table
+    ax.plot(data.index, data["actual"], "-", color=ACTUAL_COLOUR, label="actual")
+    ax.plot(data.index, data["expected"], "--", color=MODEL_COLOUR, label=_model_name(table))
+    unit = {"W": "week", "D": "day"}.get(table.attrs.get("freq"), "period")
+    end = table.attrs.get("calibration_periods")
+    if end is not None:
+        ax.axvline(end, color="0.6", lw=1)
+        ax.annotate("holdout", (end, 1), xycoords=("data", "axes fraction"), xytext=(4, -14),
+                    textcoords="offset points", color="0.4")
+    ax.set_xlabel(unit)
+    ax.set_ylabel("cumulative repeat purchases" if cumulative else f"repeat purchases in the {unit}")
+    ax.legend(loc="lower right" if cumulative else "upper right")
+    return ax
+
+
+def conditional_expectation_plot(table: pd.DataFrame, ax=None):
+    """Mean holdout purchases by number of calibration purchases: actual against the model's forecast.
+
+    ``table`` is the output of :func:`crmlib.models.conditional_expectation_table` (Fader, Hardie
+    & Lee 2005, figure 3; lifetimes' ``plot_calibration_purchases_vs_holdout_purchases``).
+
+    >>> table = pd.DataFrame({"customers": [10, 5, 2], "actual": [0.2, 0.7, 1.5],
+    ...                       "expected": [0.22, 0.52, 1.3]},
+    ...                      index=pd.Index(["0", "1", "2+"], name="repeat purchases"))
+    >>> ax = conditional_expectation_plot(table)
+    >>> ax.get_xlabel()
+    'repeat purchases in the calibration period'
+    """
+    require_columns(table, ("actual", "expected"), "the table",
+             "pass the output of crmlib.models.conditional_expectation_table()")
+    ax = _axes(ax, figsize=(6, 3.8))
+    labels = [str(label) for label in table.index]
+    ax.plot(labels, table["actual"], "o-", color=ACTUAL_COLOUR, label="actual")
+    ax.plot(labels, table["expected"], "o--", color=MODEL_COLOUR, label=_model_name(table))
+    ax.legend()
+    ax.set(xlabel="repeat purchases in the calibration period", ylabel="mean purchases in the holdout period",
+           title="Conditional forecast by past purchases")
+    return ax
+
+
+def p_alive_matrix(grid: pd.DataFrame, ax=None):
+    """P(alive) as a colour map over repeat purchases x and time of the last purchase t_x.
+
+    ``grid`` is the output of :func:`crmlib.models.p_alive_grid` (rows x, columns t_x). Green
+    is alive, red has probably left: for a frequent buyer P(alive) falls fast with silence.
+
+    >>> grid = pd.DataFrame([[0.5, 0.7], [0.3, 0.8]], index=pd.Index([1, 2], name="x"),
+    ...                     columns=pd.Index([19.5, 39.0], name="t_x"))
+    >>> ax = p_alive_matrix(grid)
+    >>> ax.get_ylabel()
+    'repeat purchases (x)'
+    """
+    if getattr(grid, "index", None) is None or grid.index.name != "x" or grid.columns.name != "t_x":
+        raise DataError("pass the output of crmlib.models.p_alive_grid(): rows x, columns t_x")
+    ax = _axes(ax, figsize=(7, 3.8))
+    t_x, xs = grid.columns.to_numpy(dtype="float64"), grid.index.to_numpy(dtype="float64")
+    left = t_x[0] - (t_x[1] - t_x[0]) / 2 if len(t_x) > 1 else 0.0
+    image = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="RdYlGn", vmin=0, vmax=1,
+                      extent=[left, t_x[-1], xs[0] - 0.5, xs[-1] + 0.5])
+    ax.figure.colorbar(image, ax=ax, label="P(alive)")
+    ax.set_xlabel("time of the last purchase (t_x)")
+    ax.set_ylabel("repeat purchases (x)")
+    T = grid.attrs.get("T")
+    ax.set_title(f"P(alive) of a customer aged T = {T:g}" if T is not None else "P(alive)")
+    return ax
+
+
+def gains_chart(tables, ax=None):
+    """Cumulative gains: the share of the outcome that the top customers of each ranking bring.
+
+    ``tables`` is one output of :func:`crmlib.response.gains_table` or a dict of them by name
+    (one line per ranking, against the share of customers contacted from the top); the diagonal
+    is a random order. The higher and earlier a line rises, the better the ranking.
+
+    >>> from crmlib.response import gains_table
+    >>> outcome = [5, 0, 3, 0, 0, 1, 0, 0]
+    >>> tables = {"good score": gains_table([8, 7, 6, 5, 4, 3, 2, 1], outcome, groups=4),
+    ...           "poor score": gains_table([1, 2, 3, 4, 5, 6, 7, 8], outcome, groups=4)}
+    >>> [line.get_label() for line in gains_chart(tables).lines]
+    ['good score', 'poor score', 'random order']
+    """
+    tables = tables if isinstance(tables, dict) else {"ranking": tables}
+    ax = _axes(ax, figsize=(6, 4))
+    for name, table in tables.items():
+        require_columns(table, ("customer_share", "gain"), f"the gains table {name!r}",
+                 "pass the output of crmlib.response.gains_table()")
+        ax.plot(np.concatenate([[0.0], table["customer_share"]]), np.concatenate([[0.0], table["gain"]]),
+                marker="o" if len(table) <= 20 else None, markersize=3, label=name)
+    ax.plot([0, 1], [0, 1], ":", color="0.5", label="random order")
+    ax.set_xlabel("share of customers, highest scores first")
+    ax.set_ylabel("cumulative share of the outcome (gain)")
+    ax.xaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.legend(loc="lower right")
+    ax.set_title("Cumulative gains")
+    return ax

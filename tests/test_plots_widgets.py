@@ -260,3 +260,76 @@ def test_segment_explorer_reruns_k_means_when_a_control_moves(customers):
     assert all(part in summary.value for part in expected_summary_parts(["frequency", "avg_amount"], 3, False))
     variables.value = ()
     assert summary.value == "Choose at least one variable."
+
+
+# -- chapter 9: checks of a BG/NBD fit and the gains chart ---------------------------------------
+
+@pytest.fixture(scope="module")
+def bgnbd_fit():
+    from crmlib.btyd import btyd_summary
+    from crmlib.datasets import load_cdnow_sample
+    from crmlib.models import BetaGeo
+
+    summary = btyd_summary(load_cdnow_sample(), "1997-09-30", "1998-06-30", returns="keep")
+    return BetaGeo().fit(summary), summary
+
+
+def test_period_transactions_draws_actual_and_model_bars_per_count(bgnbd_fit):
+    from crmlib.models import purchase_count_table
+
+    model, summary = bgnbd_fit
+    table = purchase_count_table(model, summary)
+    ax = plots.period_transactions(table)
+    heights = [bar.get_height() for bar in ax.patches]
+    assert heights[:8] == table["actual"].tolist() and heights[8:] == pytest.approx(table["expected"].tolist())
+    assert [t.get_text() for t in ax.get_xticklabels()] == table.index.tolist()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["actual", "BG/NBD"]
+
+
+def test_tracking_plot_draws_weekly_or_cumulative_purchases_and_marks_the_holdout(bgnbd_fit):
+    from crmlib.datasets import load_cdnow_sample
+    from crmlib.models import tracking_table
+
+    model, _ = bgnbd_fit
+    table = tracking_table(load_cdnow_sample(), model, "1997-09-30", "1998-06-30", returns="keep")
+    weekly = plots.tracking_plot(table)
+    assert weekly.lines[0].get_ydata().tolist() == table["actual"].tolist()
+    assert weekly.get_xlabel() == "week" and weekly.get_ylabel() == "repeat purchases in the week"
+    assert weekly.lines[2].get_xdata()[0] == 39  # the holdout line
+    cumulative = plots.tracking_plot(table, cumulative=True)
+    assert cumulative.lines[0].get_ydata()[-1] == 4339
+    assert cumulative.texts[0].get_text() == "holdout"
+
+
+def test_conditional_expectation_plot_and_p_alive_matrix_draw(bgnbd_fit):
+    from crmlib.models import conditional_expectation_table, p_alive_grid
+
+    model, summary = bgnbd_fit
+    table = conditional_expectation_table(model, summary)
+    ax = plots.conditional_expectation_plot(table)
+    assert ax.lines[1].get_ydata().tolist() == pytest.approx(table["expected"].tolist())
+    fig, ax = plt.subplots()
+    grid = p_alive_grid(model, T=38.86)
+    assert plots.p_alive_matrix(grid, ax=ax) is ax
+    assert ax.images[0].get_array().shape == (14, 40)
+    assert ax.get_title() == "P(alive) of a customer aged T = 38.86"
+
+
+def test_gains_chart_draws_one_line_per_ranking_from_the_origin_and_the_random_diagonal():
+    from crmlib.response import gains_table
+
+    outcome = [5, 0, 3, 0, 0, 1, 0, 0, 2, 0]
+    table = gains_table(list(range(10, 0, -1)), outcome, groups=5)
+    ax = plots.gains_chart(table)
+    assert ax.lines[0].get_xdata().tolist() == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert ax.lines[0].get_ydata().tolist() == pytest.approx([0.0, 5 / 11, 8 / 11, 9 / 11, 9 / 11, 1.0])
+    assert [line.get_label() for line in ax.lines] == ["ranking", "random order"]
+
+
+def test_chapter_9_plots_name_what_they_need():
+    with pytest.raises(DataError, match=r"'expected' is missing from the tracking table .*: pass the output of crmlib"):
+        plots.tracking_plot(pd.DataFrame({"actual": [1, 2]}))
+    with pytest.raises(DataError, match=r"'gain' is missing from the gains table 'TM' .*crmlib.response.gains_table"):
+        plots.gains_chart({"TM": pd.DataFrame({"customer_share": [1.0]})})
+    with pytest.raises(DataError, match=r"pass the output of crmlib.models.p_alive_grid\(\)"):
+        plots.p_alive_matrix(pd.DataFrame([[0.5]]))

@@ -1,13 +1,16 @@
-"""Shared plumbing of the models: reading a customer summary, naming bad customers, fitting."""
+"""What the three models share: the base class (repr, fitted check, ``from_params``, ``summary``
+with standard errors), reading a customer summary, naming bad customers, and the fit itself."""
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
+from scipy.stats import norm
 
 from crmlib.contract import DataError, NotFittedError, first_rows, require_columns
 
@@ -15,6 +18,182 @@ from crmlib.contract import DataError, NotFittedError, first_rows, require_colum
 class ConvergenceWarning(UserWarning):
     """The maximum-likelihood search stopped before it converged: check the data and the fit."""
 
+
+# -- the base class -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FitSummary:
+    """What :meth:`ProbabilityModel.summary` returns: the estimates with their uncertainty, and the fit.
+
+    Attributes
+    ----------
+    model : str
+        The model's name (``"BG/NBD"``).
+    params : DataFrame
+        One row per parameter: ``estimate``, ``std_error``, ``lower_95``, ``upper_95``.
+    log_likelihood : float
+        The maximised log-likelihood (the sum over the customers).
+    n : int
+        How many observations the fit used (customers, repeat buyers, cohort members).
+    n_label : str
+        What ``n`` counts.
+    aic : float
+        Akaike's information criterion, 2 k - 2 LL (k parameters): lower is better, between
+        models fitted on the same data.
+    """
+
+    model: str
+    params: pd.DataFrame
+    log_likelihood: float
+    n: int
+    n_label: str
+    aic: float
+
+    def statistics(self) -> pd.Series:
+        """The fit's statistics as a Series: log-likelihood, observations, parameters, AIC."""
+        return pd.Series({"log-likelihood": self.log_likelihood, self.n_label: self.n,
+                          "parameters": len(self.params), "AIC": self.aic}, name=self.model, dtype=object)
+
+    def __repr__(self) -> str:
+        head = (f"{self.model} fitted on {self.n:,} {self.n_label}: log-likelihood {self.log_likelihood:,.2f}, "
+                f"AIC {self.aic:,.2f}")
+        return head + "\n" + self.params.to_string(float_format=lambda v: f"{v:.4f}")
+
+    def _repr_html_(self) -> str:
+        head = (f"<p><b>{self.model}</b> fitted on {self.n:,} {self.n_label}: log-likelihood "
+                f"{self.log_likelihood:,.2f}, AIC {self.aic:,.2f}</p>")
+        return head + self.params.to_html(float_format=lambda v: f"{v:.4f}")
+
+
+class ProbabilityModel:
+    """The shared behaviour of :class:`~crmlib.models.BetaGeo`, :class:`~crmlib.models.GammaGamma`
+    and :class:`~crmlib.models.ShiftedBetaGeometric`.
+
+    Subclasses name their parameters (``PARAMS``), the model (``NAME``) and what the fit counts
+    (``FITTED_ON``); ``fit`` ends with :meth:`_store_fit`. Fitted values end in ``_``:
+    ``params_``, ``log_likelihood_``, ``n_customers_``, ``converged_``, ``covariance_`` (the
+    inverse of the Hessian of the negative log-likelihood at the optimum), ``standard_errors_``
+    and ``aic_``.
+    """
+
+    PARAMS: tuple[str, ...] = ()
+    NAME = ""
+    FITTED_ON = "customers"
+
+    def __init__(self, start=None):
+        self.start = start
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_params(cls, *values, **named):
+        """A model with known parameters (for example published ones), ready to predict.
+
+        Give the parameters by name (``BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793,
+        b=2.426)``) or in the order of ``PARAMS``. The model has no data behind it, so it has no
+        log-likelihood and no standard errors (:meth:`summary` needs a fitted model).
+
+        >>> from crmlib.models import GammaGamma
+        >>> GammaGamma.from_params(6.25, 3.74, gamma=15.44)
+        GammaGamma(p=6.250, q=3.740, gamma=15.440)
+        """
+        names = list(cls.PARAMS)
+        if len(values) > len(names):
+            raise DataError(f"{cls.NAME} has {len(names)} parameters {names}, got {len(values)} values")
+        given = dict(zip(names[:len(values)], values, strict=True))
+        twice = sorted(set(given) & set(named))
+        unknown = sorted(set(named) - set(names))
+        missing = [n for n in names if n not in given and n not in named]
+        if twice or unknown or missing:
+            problems = [f"{label} {items}" for label, items in
+                        (("given twice:", twice), ("unknown:", unknown), ("missing:", missing)) if items]
+            raise DataError(f"{cls.NAME} parameters are {names}; " + "; ".join(problems))
+        given.update(named)
+        model = cls()
+        model._store_fit(known_params([given[n] for n in names], names, cls.NAME), None, 0, None, True)
+        return model
+
+    def _store_fit(self, params, log_likelihood, n, hessian, converged: bool) -> None:
+        """Set the fitted values; ``hessian`` is that of the negative log-likelihood (None: no data)."""
+        names = list(self.PARAMS)
+        self.params_ = pd.Series(np.asarray(params, dtype="float64"), index=names, name=self.NAME)
+        self.log_likelihood_ = None if log_likelihood is None else float(log_likelihood)
+        self.n_customers_ = int(n)
+        self.converged_ = bool(converged)
+        if hessian is None:
+            self.covariance_ = self.standard_errors_ = self.aic_ = None
+            return
+        covariance = inverse_hessian(hessian)
+        self.covariance_ = pd.DataFrame(covariance, index=names, columns=names)
+        self.standard_errors_ = pd.Series(np.sqrt(np.diag(covariance)), index=names, name="std_error")
+        self.aic_ = 2.0 * len(names) - 2.0 * self.log_likelihood_
+
+    def _check_fitted(self, method: str) -> None:
+        if getattr(self, "params_", None) is None:
+            raise NotFittedError(
+                f"{type(self).__name__}.{method}() needs a fitted model: call fit() first "
+                f"(or build one from known parameters with {type(self).__name__}.from_params())"
+            )
+
+    # ------------------------------------------------------------------ reading the fit
+    def summary(self, level: float = 0.95) -> FitSummary:
+        """Each parameter with its standard error and confidence interval, and the fit's statistics.
+
+        The standard errors are the square roots of the diagonal of the inverse of the Hessian
+        of the negative log-likelihood at the maximum (the observed information), and the
+        interval is estimate +/- z x standard error with z = 1.96 for ``level=0.95`` (a Wald
+        interval), as lifetimes' ``summary`` and statsmodels' ``summary()`` give them. With the
+        log-likelihood LL of k parameters, AIC = 2 k - 2 LL.
+
+        Raises
+        ------
+        crmlib.NotFittedError
+            Before ``fit``, or for a model built with ``from_params`` (no data, no standard errors).
+
+        References
+        ----------
+        Pawitan, Y. (2001). *In All Likelihood: Statistical Modelling and Inference Using
+        Likelihood*. Oxford University Press (observed information, Wald intervals).
+        Akaike, H. (1974). A new look at the statistical model identification. *IEEE Transactions
+        on Automatic Control* 19(6), 716-723.
+
+        Examples
+        --------
+        The "high end" cohort of Fader & Hardie (2007), years 0..7:
+
+        >>> from crmlib.models import ShiftedBetaGeometric
+        >>> fit = ShiftedBetaGeometric().fit([1000, 869, 743, 653, 593, 551, 517, 491]).summary()
+        >>> fit.n, round(fit.log_likelihood, 2), round(fit.aic, 2)
+        (1000, -1611.16, 3226.32)
+        >>> fit.params.round(3)
+                   estimate  std_error  lower_95  upper_95
+        parameter
+        alpha         0.668      0.104     0.465     0.871
+        beta          3.806      0.786     2.266     5.346
+        """
+        self._check_fitted("summary")
+        if self.standard_errors_ is None:
+            raise NotFittedError(
+                f"{type(self).__name__}.summary() needs a model fitted on data: a model built with "
+                f"from_params() has parameters but no data, so no log-likelihood or standard errors"
+            )
+        if not 0 < level < 1:
+            raise DataError(f"level is the coverage of the interval, between 0 and 1 (0.95), got {level!r}")
+        z = norm.ppf(0.5 + level / 2)
+        estimate, se = self.params_, self.standard_errors_
+        label = f"{level:.0%}".rstrip("%")
+        table = pd.DataFrame({"estimate": estimate, "std_error": se,
+                              f"lower_{label}": estimate - z * se, f"upper_{label}": estimate + z * se})
+        table.index.name = "parameter"
+        return FitSummary(self.NAME, table, self.log_likelihood_, self.n_customers_, self.FITTED_ON, self.aic_)
+
+    def __repr__(self) -> str:
+        if getattr(self, "params_", None) is None:
+            return f"{type(self).__name__}()"
+        shown = ", ".join(f"{k}={v:.3f}" for k, v in self.params_.items())
+        return f"{type(self).__name__}({shown})"
+
+
+# -- reading and checking a customer summary ------------------------------------------------------
 
 def customers_named(index: pd.Index, mask) -> str:
     """'3 customers: 17, 42, 99' for the customers (index labels) where ``mask`` is true."""
@@ -32,29 +211,33 @@ def as_summary(data, columns: tuple[str, ...], what: str) -> pd.DataFrame:
         data = pd.DataFrame(values)
     if not isinstance(data, pd.DataFrame):
         raise DataError(
-            f"{what} takes a customer summary DataFrame (from crmlib.rfm.btyd_summary) "
+            f"{what} takes a customer summary DataFrame (from crmlib.btyd.btyd_summary) "
             f"with columns {list(columns)}, got {type(data).__name__}"
         )
     require_columns(data, columns, "the customer summary",
                     f"{what} needs columns {list(columns)}; build it with crmlib.btyd.btyd_summary()")
-    out = pd.DataFrame(index=data.index)
+    if len(data) == 0:
+        raise DataError(f"the customer summary is empty: {what} has no customer to work on")
+    out = {}
     for column in columns:
-        values = pd.to_numeric(data[column], errors="coerce").astype("float64")
-        bad = values.isna() | ~np.isfinite(values)
+        series = data[column]
+        if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+            values = series.to_numpy(dtype="float64", na_value=np.nan)
+        else:
+            values = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        bad = ~np.isfinite(values)
         if bad.any():
             raise DataError(
                 f"column {column!r}: values are missing or not finite numbers for "
                 f"{customers_named(data.index, bad)}"
             )
         out[column] = values
-    if len(out) == 0:
-        raise DataError(f"the customer summary is empty: {what} has no customer to work on")
-    return out
+    return pd.DataFrame(out, index=data.index, copy=False)
 
 
 def check_counts(summary: pd.DataFrame, column: str = "x") -> None:
     """Repeat-purchase counts must be whole numbers of at least 0."""
-    x = summary[column]
+    x = summary[column].to_numpy()
     negative = x < 0
     if negative.any():
         raise DataError(
@@ -72,7 +255,7 @@ def check_counts(summary: pd.DataFrame, column: str = "x") -> None:
 def check_recency(summary: pd.DataFrame) -> None:
     """0 <= t_x <= T, t_x = 0 exactly when x = 0, and T > 0 (the customer's age)."""
     idx = summary.index
-    x, t_x, T = summary["x"], summary["t_x"], summary["T"]
+    x, t_x, T = (summary[c].to_numpy() for c in ("x", "t_x", "T"))
     if (T <= 0).any():
         raise DataError(
             f"column 'T' (age: time from the first purchase to the end of the calibration period) "
@@ -89,7 +272,7 @@ def check_recency(summary: pd.DataFrame) -> None:
         raise DataError(
             f"t_x (time of the last purchase) is larger than T (the customer's age) for "
             f"{customers_named(idx, late)}: the last purchase cannot come after the end of the "
-            f"calibration period; rebuild the summary with crmlib.rfm.btyd_summary()"
+            f"calibration period; rebuild the summary with crmlib.btyd.btyd_summary()"
         )
     lonely = (x == 0) & (t_x != 0)
     if lonely.any():
@@ -105,11 +288,12 @@ def check_recency(summary: pd.DataFrame) -> None:
         )
 
 
-def known_params(values, names, model: str) -> pd.Series:
-    """Parameters given by hand (for example published ones) as a Series, all checked positive."""
-    params = pd.Series(list(values), index=list(names), dtype="float64", name=model)
+def known_params(values, names, model: str) -> np.ndarray:
+    """Parameters given by hand (for example published ones), all checked positive and finite."""
+    params = np.asarray(list(values), dtype="float64")
     if (params <= 0).any() or not np.isfinite(params).all():
-        raise DataError(f"{model} parameters must all be positive numbers, got {params.to_dict()}")
+        given = dict(zip(names, params.tolist(), strict=True))
+        raise DataError(f"{model} parameters must all be positive numbers, got {given}")
     return params
 
 
@@ -121,26 +305,39 @@ def check_enough(n: int, n_params: int, who: str, model: str) -> None:
         )
 
 
-def maximize_log_likelihood(neg_ll, start, model: str) -> tuple[np.ndarray, float, bool]:
-    """Minimise ``neg_ll`` over log-parameters from ``start``; returns (log-params, min, converged).
+# -- the fit --------------------------------------------------------------------------------------
 
-    BFGS first; if it stops without converging, Nelder-Mead from its end point, then BFGS again.
-    Never prints; a search that still has not converged gives a :class:`ConvergenceWarning`.
+def maximize_log_likelihood(value_and_gradient, start, model: str, weight: float = 1.0):
+    """Maximise a log-likelihood over positive parameters; returns (parameters, converged).
+
+    ``value_and_gradient(params)`` gives the log-likelihood and its gradient (the analytic
+    derivatives with respect to each parameter). The search runs BFGS on the logarithms of the
+    parameters (so they stay positive), minimising -LL / ``weight`` with the gradient
+    -dLL/dp x p / ``weight``; if it stops away from a stationary point, Nelder-Mead from there,
+    then BFGS again. Never prints; a search that still has not converged gives a
+    :class:`ConvergenceWarning`.
     """
     start = np.asarray(start, dtype="float64")
 
     def objective(theta):
-        value = neg_ll(theta)
-        return value if np.isfinite(value) else 1e300
+        params = np.exp(theta)
+        value, gradient = value_and_gradient(params)
+        if not np.isfinite(value) or not np.isfinite(gradient).all():
+            return 1e300, np.zeros_like(theta)
+        return -value / weight, -gradient * params / weight
 
-    result = minimize(objective, start, method="BFGS", options={"gtol": 1e-7, "maxiter": 2000})
-    if not result.success:
-        polish = minimize(objective, result.x, method="Nelder-Mead",
-                          options={"xatol": 1e-9, "fatol": 1e-12, "maxiter": 20000, "maxfev": 20000})
-        result = minimize(objective, polish.x, method="BFGS", options={"gtol": 1e-7, "maxiter": 2000})
-        if not result.success and polish.fun <= result.fun:
-            result = polish
-    converged = bool(result.success) or _is_stationary(objective, result.x)
+    def stationary(theta) -> bool:
+        value, gradient = objective(theta)
+        return value < 1e300 and np.max(np.abs(gradient)) < 1e-5
+
+    options = {"gtol": 1e-9, "maxiter": 5000}
+    result = minimize(objective, np.log(start), jac=True, method="BFGS", options=options)
+    if not stationary(result.x):
+        polish = minimize(lambda theta: objective(theta)[0], result.x, method="Nelder-Mead",
+                          options={"xatol": 1e-10, "fatol": 1e-13, "maxiter": 20000, "maxfev": 20000})
+        again = minimize(objective, polish.x, jac=True, method="BFGS", options=options)
+        result = again if again.fun <= polish.fun else polish
+    converged = stationary(result.x)
     if not converged:
         warnings.warn(
             f"{model}: the maximum-likelihood search did not converge ({result.message}); "
@@ -148,24 +345,33 @@ def maximize_log_likelihood(neg_ll, start, model: str) -> tuple[np.ndarray, floa
             ConvergenceWarning,
             stacklevel=3,
         )
-    return result.x, float(result.fun), converged
+    return np.exp(result.x), converged
 
 
-def _is_stationary(objective, theta, step: float = 1e-5, tol: float = 1e-4) -> bool:
-    """True when no coordinate step of the objective improves it by more than ``tol`` (relative)."""
-    base = objective(theta)
-    for i in range(len(theta)):
-        for sign in (-1.0, 1.0):
-            moved = theta.copy()
-            moved[i] += sign * step
-            if objective(moved) < base - tol * max(1.0, abs(base)) * step:
-                return False
-    return True
+def negative_hessian(gradient, params, step: float = 1e-5) -> np.ndarray:
+    """Hessian of the negative log-likelihood at ``params``: central differences of its gradient.
+
+    ``gradient(params)`` is the analytic gradient of the log-likelihood; each parameter moves by
+    ``step`` times its value, both ways. The result is made symmetric.
+    """
+    params = np.asarray(params, dtype="float64")
+    k = len(params)
+    hessian = np.empty((k, k))
+    for i in range(k):
+        h = step * params[i]
+        up, down = params.copy(), params.copy()
+        up[i] += h
+        down[i] -= h
+        hessian[:, i] = -(gradient(up) - gradient(down)) / (2 * h)
+    return (hessian + hessian.T) / 2
 
 
-def check_fitted(model, method: str) -> None:
-    if getattr(model, "params_", None) is None:
-        raise NotFittedError(
-            f"{type(model).__name__}.{method}() needs a fitted model: call fit() first "
-            f"(or build one from known parameters with {type(model).__name__}.from_params())"
-        )
+def inverse_hessian(hessian: np.ndarray) -> np.ndarray:
+    """The covariance of the estimates, inv(H); all NaN when H is not positive definite (no minimum)."""
+    try:
+        np.linalg.cholesky(hessian)
+    except np.linalg.LinAlgError:
+        warnings.warn("the Hessian of the negative log-likelihood is not positive definite at the "
+                      "estimates: no standard errors", ConvergenceWarning, stacklevel=4)
+        return np.full_like(hessian, np.nan)
+    return np.linalg.inv(hessian)

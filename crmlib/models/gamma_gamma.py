@@ -1,8 +1,8 @@
 """Gamma-Gamma: how much will a customer spend per purchase? (chapter 9)
 
 The spend model of Fader, Hardie & Lee (2005, "RFM and CLV: using iso-value curves"), in the
-form of Colombo & Jiang (1999) worked out in Hardie's note "The Gamma-Gamma model of monetary
-value" (2013):
+form of Colombo & Jiang (1999) worked out in Fader & Hardie's note "The Gamma-Gamma model of
+monetary value" (2013):
 
 - a customer's purchase amounts vary around their own mean: each amount is gamma(p, nu);
 - nu varies across customers as gamma(q, gamma).
@@ -16,27 +16,26 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.special import gammaln
+from scipy.special import digamma, gammaln
 
 from crmlib.contract import DataError
 from crmlib.models._base import (
-    known_params,
+    ProbabilityModel,
     as_summary,
     check_counts,
     check_enough,
-    check_fitted,
     customers_named,
     maximize_log_likelihood,
+    negative_hessian,
 )
 
 __all__ = ["GammaGamma"]
 
-PARAMS = ("p", "q", "gamma")
 COLUMNS = ("x", "monetary")
 
 
 def gamma_gamma_log_likelihood(params, x, m) -> np.ndarray:
-    """Log-density of each repeat buyer's mean spend ``m`` over ``x`` purchases (Hardie 2013, eq. 3).
+    """Log-density of each repeat buyer's mean spend ``m`` over ``x`` purchases (Fader & Hardie 2013, eq. 3).
 
     ln f(m | p, q, gamma, x) = ln G(p x + q) - ln G(p x) - ln G(q) + q ln gamma
     + (p x - 1) ln m + p x ln x - (p x + q) ln(gamma + x m)
@@ -47,7 +46,48 @@ def gamma_gamma_log_likelihood(params, x, m) -> np.ndarray:
             + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(g + x * m))
 
 
-class GammaGamma:
+def gamma_gamma_objective(x, m):
+    """The total Gamma-Gamma log-likelihood of repeat buyers (x, m) and its gradient, as one function.
+
+    Returns ``value_and_gradient(params)`` giving (sum of :func:`gamma_gamma_log_likelihood`,
+    [dLL/dp, dLL/dq, dLL/dgamma]); per repeat buyer, with psi the digamma function:
+
+    - dLL/dp = x [psi(p x + q) - psi(p x) + ln m + ln x - ln(gamma + x m)]
+    - dLL/dq = psi(p x + q) - psi(q) + ln gamma - ln(gamma + x m)
+    - dLL/dgamma = q / gamma - (p x + q) / (gamma + x m)
+
+    The gamma and digamma terms of p x are computed once per distinct x, the sums of ln m and
+    ln x once for all: each evaluation costs one logarithm per buyer.
+
+    >>> value, gradient = gamma_gamma_objective(x=[1, 3], m=[20.0, 45.0])([6.25, 3.74, 15.44])
+    >>> round(float(value), 4), gradient.round(4).tolist()
+    (-8.1994, [0.1624, -0.1251, 0.0531])
+    """
+    x = np.asarray(x, dtype="float64")
+    m = np.asarray(m, dtype="float64")
+    xs, inverse = np.unique(x, return_inverse=True)
+    counts = np.bincount(inverse).astype("float64")
+    n = float(len(x))
+    log_m, log_x = np.log(m), np.log(x)
+    sum_log_m, sum_x_log_mx = log_m.sum(), (x * (log_m + log_x)).sum()
+
+    def value_and_gradient(params):
+        p, q, g = params
+        pxs = p * xs
+        log_gxm = np.log(g + x * m)
+        value = (counts @ (gammaln(pxs + q) - gammaln(pxs)) - n * gammaln(q) + n * q * np.log(g)
+                 + p * sum_x_log_mx - sum_log_m - ((p * x + q) * log_gxm).sum())
+        gradient = np.array([
+            counts @ (xs * (digamma(pxs + q) - digamma(pxs))) + sum_x_log_mx - (x * log_gxm).sum(),
+            counts @ digamma(pxs + q) - n * digamma(q) + n * np.log(g) - log_gxm.sum(),
+            n * q / g - ((p * x + q) / (g + x * m)).sum(),
+        ])
+        return value, gradient
+
+    return value_and_gradient
+
+
+class GammaGamma(ProbabilityModel):
     """The Gamma-Gamma model of average spend per purchase (Fader, Hardie & Lee 2005).
 
     Fitted on the repeat buyers only (x > 0) with their mean repeat spend ``monetary``; fitted
@@ -63,7 +103,7 @@ class GammaGamma:
     ----------
     Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). RFM and CLV: using iso-value curves for
     customer base analysis. *Journal of Marketing Research* 42(4), 415-430.
-    Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value (note 025).
+    Fader, P. S. & Hardie, B. G. S. (2013). The Gamma-Gamma model of monetary value (note 025).
 
     Examples
     --------
@@ -78,18 +118,9 @@ class GammaGamma:
     35.04
     """
 
-    def __init__(self, start=None):
-        self.start = start
-
-    @classmethod
-    def from_params(cls, p: float, q: float, gamma: float) -> "GammaGamma":
-        """A model with known parameters (for example published ones), ready to predict."""
-        model = cls()
-        model.params_ = known_params([p, q, gamma], PARAMS, "Gamma-Gamma")
-        model.log_likelihood_ = None
-        model.n_customers_ = 0
-        model.converged_ = True
-        return model
+    PARAMS = ("p", "q", "gamma")
+    NAME = "Gamma-Gamma"
+    FITTED_ON = "repeat buyers"
 
     @staticmethod
     def _check(summary) -> pd.DataFrame:
@@ -110,7 +141,7 @@ class GammaGamma:
         Parameters
         ----------
         summary : DataFrame
-            Columns ``x`` and ``monetary`` (from :func:`crmlib.rfm.btyd_summary`); customers
+            Columns ``x`` and ``monetary`` (from :func:`crmlib.btyd.btyd_summary`); customers
             with x = 0 are left out (they have no repeat spend).
 
         Raises
@@ -121,26 +152,24 @@ class GammaGamma:
         """
         data = self._check(summary)
         repeat = data[data["x"] > 0]
-        check_enough(len(repeat), len(PARAMS), "repeat buyers (x > 0)", "Gamma-Gamma")
-        scale = repeat["monetary"].mean()
+        check_enough(len(repeat), len(self.PARAMS), "repeat buyers (x > 0)", "Gamma-Gamma")
         x = repeat["x"].to_numpy()
-        m = repeat["monetary"].to_numpy() / scale
-
-        def neg_ll(theta):
-            return -gamma_gamma_log_likelihood(np.exp(theta), x, m).mean()
-
-        start = np.ones(3) if self.start is None else np.asarray(self.start, dtype="float64") / [1, 1, scale]
-        theta, _, converged = maximize_log_likelihood(neg_ll, np.log(start), "Gamma-Gamma")
-        p, q, g = np.exp(theta)
-        self.params_ = pd.Series([p, q, g * scale], index=list(PARAMS), name="Gamma-Gamma")
-        self.log_likelihood_ = float(self.log_likelihood(repeat).sum())
-        self.n_customers_ = len(repeat)
-        self.converged_ = converged
+        m = repeat["monetary"].to_numpy()
+        # Rescale money so that the mean spend is 1: the same fit, parameters of similar size.
+        scale = m.mean()
+        units = np.array([1.0, 1.0, 1.0 / scale])
+        start = np.ones(3) if self.start is None else np.asarray(self.start, dtype="float64") * units
+        params, converged = maximize_log_likelihood(gamma_gamma_objective(x, m / scale), start, "Gamma-Gamma",
+                                                    weight=len(x))
+        params = params / units
+        objective = gamma_gamma_objective(x, m)
+        hessian = negative_hessian(lambda p: objective(p)[1], params)
+        self._store_fit(params, objective(params)[0], len(x), hessian, converged)
         return self
 
     def log_likelihood(self, summary) -> pd.Series:
         """Each repeat buyer's log-likelihood under the model's parameters (x = 0 rows left out)."""
-        check_fitted(self, "log_likelihood")
+        self._check_fitted("log_likelihood")
         data = self._check(summary)
         data = data[data["x"] > 0]
         values = gamma_gamma_log_likelihood(self.params_.to_numpy(), data["x"].to_numpy(),
@@ -149,7 +178,7 @@ class GammaGamma:
 
     def population_mean_spend(self) -> float:
         """Mean spend per purchase across all customers: E[M] = p gamma / (q - 1) (needs q > 1)."""
-        check_fitted(self, "population_mean_spend")
+        self._check_fitted("population_mean_spend")
         p, q, g = self.params_.to_numpy()
         if q <= 1:
             raise DataError(f"q = {q:.3f} <= 1: the population mean spend is infinite under this fit")
@@ -164,7 +193,7 @@ class GammaGamma:
         weighing more the more purchases it rests on (Fader, Hardie & Lee 2005, eq. 5).
         Customers with x = 0 get the population mean.
         """
-        check_fitted(self, "expected_average_spend")
+        self._check_fitted("expected_average_spend")
         data = self._check(summary)
         p, q, g = self.params_.to_numpy()
         if q <= 1:
@@ -175,19 +204,33 @@ class GammaGamma:
         return pd.Series(spend, index=data.index, name="expected_average_spend")
 
     def clv(self, transaction_model, summary, years: float = 1.0, discount_rate: float = 0.0,
-            unit: str = "W", steps_per_year: int = 12, margin: float = 1.0) -> pd.Series:
-        """Discounted CLV: expected purchases (a fitted :class:`~crmlib.models.BetaGeo`) x spend.
+            freq: str = "W", steps_per_year: int = 12, margin: float = 1.0) -> pd.Series:
+        """Discounted CLV: expected purchases (a fitted :class:`~crmlib.models.BetaGeo`) x spend x margin.
 
         CLV = margin x E[M] x discounted expected purchases over ``years``; see
         :meth:`crmlib.models.BetaGeo.clv` for the discounting. ``summary`` needs ``x``, ``t_x``,
         ``T`` and ``monetary``.
+
+        ``margin`` is the gross margin, the share of a purchase's amount that the firm keeps
+        (0.30 = 30 %). The model forecasts *sales*; the default ``margin=1.0`` values them at
+        their full amount, which is revenue, not value (chapter 6: "TM is sales, not net value").
+        Give the margin whenever the CLV is to guide spending on customers.
+
+        Examples
+        --------
+        The spreadsheet customer of :class:`~crmlib.models.BetaGeo` with $35 of mean spend, over
+        one year at a 30 % gross margin and 10 % a year:
+
+        >>> from crmlib.models import BetaGeo
+        >>> spend = GammaGamma.from_params(p=6.25, q=3.74, gamma=15.44)
+        >>> purchases = BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> customer = {"x": 2, "t_x": 30.43, "T": 38.86, "monetary": 35.0}
+        >>> round(float(spend.clv(purchases, customer, years=1, discount_rate=0.10, margin=0.30).iloc[0]), 2)
+        15.65
         """
+        if not 0 < margin <= 1:
+            raise DataError(f"margin is the gross margin, a share of the amount between 0 and 1 (0.30 = 30 %), "
+                            f"got {margin!r}")
         spend = self.expected_average_spend(summary) * margin
         return transaction_model.clv(summary, spend, years=years, discount_rate=discount_rate,
-                                     unit=unit, steps_per_year=steps_per_year)
-
-    def __repr__(self) -> str:
-        if getattr(self, "params_", None) is None:
-            return "GammaGamma()"
-        shown = ", ".join(f"{k}={v:.3f}" for k, v in self.params_.items())
-        return f"GammaGamma({shown})"
+                                     freq=freq, steps_per_year=steps_per_year)

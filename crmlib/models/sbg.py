@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.special import betaln, hyp2f1
+from scipy.special import betaln, digamma, hyp2f1
 
 from crmlib.contract import DataError
-from crmlib.models._base import check_enough, check_fitted, known_params, maximize_log_likelihood
+from crmlib.models._base import ProbabilityModel, check_enough, maximize_log_likelihood, negative_hessian
 
 __all__ = ["ShiftedBetaGeometric"]
-
-PARAMS = ("alpha", "beta")
 
 
 def sbg_log_likelihood(params, survivors) -> float:
@@ -43,12 +41,50 @@ def sbg_log_likelihood(params, survivors) -> float:
     return float(np.dot(lost, log_p) + survivors[-1] * log_s)
 
 
-class ShiftedBetaGeometric:
+def sbg_objective(survivors):
+    """The sBG log-likelihood of a cohort's survivor counts and its gradient, as one function.
+
+    Returns ``value_and_gradient(params)`` giving (:func:`sbg_log_likelihood`, [dLL/dalpha,
+    dLL/dbeta]). With D_t = S_(t-1) - S_t customers lost in period t, n periods, N = S_0 and
+    psi the digamma function:
+
+    - dLL/dalpha = sum_t D_t [psi(alpha + 1) - psi(alpha + beta + t)] + S_n [psi(alpha) - psi(alpha + beta + n)]
+      - N [psi(alpha) - psi(alpha + beta)]
+    - dLL/dbeta = sum_t D_t [psi(beta + t - 1) - psi(alpha + beta + t)] + S_n [psi(beta + n) - psi(alpha + beta + n)]
+      - N [psi(beta) - psi(alpha + beta)]
+
+    At the estimates of the "regular" cohort (Fader & Hardie 2007) the gradient is about zero:
+
+    >>> value, gradient = sbg_objective([1000, 631, 468, 382, 326, 289, 262, 241])([0.7041, 1.1820])
+    >>> round(float(value), 2), gradient.round(1).tolist()
+    (-1680.27, [0.0, 0.0])
+    """
+    survivors = np.asarray(survivors, dtype="float64")
+    t = np.arange(1, len(survivors), dtype="float64")
+    lost = survivors[:-1] - survivors[1:]
+    n, left, size = t[-1], survivors[-1], survivors[0]
+
+    def value_and_gradient(params):
+        alpha, beta = params
+        both = digamma(alpha + beta + t)
+        gradient = np.array([
+            lost @ (digamma(alpha + 1) - both) + left * (digamma(alpha) - digamma(alpha + beta + n))
+            - size * (digamma(alpha) - digamma(alpha + beta)),
+            lost @ (digamma(beta + t - 1) - both) + left * (digamma(beta + n) - digamma(alpha + beta + n))
+            - size * (digamma(beta) - digamma(alpha + beta)),
+        ])
+        return sbg_log_likelihood(params, survivors), gradient
+
+    return value_and_gradient
+
+
+class ShiftedBetaGeometric(ProbabilityModel):
     """The shifted-beta-geometric retention model of Fader & Hardie (2007).
 
     Fitted on the survivor counts of one cohort; fitted values ``params_`` (``alpha``,
-    ``beta``), ``log_likelihood_``, ``n_periods_`` (periods observed), ``cohort_size_``,
-    ``converged_``.
+    ``beta``), ``log_likelihood_``, ``n_periods_`` (periods observed), ``cohort_size_`` (also
+    ``n_customers_``), ``converged_``, ``standard_errors_``, ``covariance_``, ``aic_``;
+    :meth:`summary` shows them together.
 
     Parameters
     ----------
@@ -72,20 +108,23 @@ class ShiftedBetaGeometric:
     [0.704, 1.182]
     >>> model.survival([8, 12]).round(2).tolist()  # the paper's actual: 0.223 and 0.173
     [0.22, 0.17]
+    >>> model.summary().params.round(3)
+               estimate  std_error  lower_95  upper_95
+    parameter
+    alpha         0.704      0.066     0.576     0.833
+    beta          1.182      0.152     0.883     1.481
     """
 
-    def __init__(self, start=None):
-        self.start = start
+    PARAMS = ("alpha", "beta")
+    NAME = "sBG"
+    FITTED_ON = "customers in the cohort"
 
     @classmethod
-    def from_params(cls, alpha: float, beta: float) -> "ShiftedBetaGeometric":
-        """A model with known parameters, ready to predict."""
-        model = cls()
-        model.params_ = known_params([alpha, beta], PARAMS, "sBG")
-        model.log_likelihood_ = None
+    def from_params(cls, *values, **named) -> "ShiftedBetaGeometric":
+        """A model with known parameters, ready to predict (see :meth:`ProbabilityModel.from_params`)."""
+        model = super().from_params(*values, **named)
         model.n_periods_ = 0
         model.cohort_size_ = None
-        model.converged_ = True
         return model
 
     @staticmethod
@@ -122,7 +161,8 @@ class ShiftedBetaGeometric:
         survivors : sequence of numbers
             Customers still active at the start (period 0: the cohort size) and at the end of
             each period 1..n, e.g. ``[1000, 631, 468, 382, 326, 289, 262, 241]``. Shares of the
-            cohort (1.0, 0.631, ...) give the same estimates but a log-likelihood on another scale.
+            cohort (1.0, 0.631, ...) give the same estimates but a log-likelihood on another
+            scale, and standard errors that are meaningless: they need the counts.
 
         Raises
         ------
@@ -131,25 +171,20 @@ class ShiftedBetaGeometric:
             or fewer periods than the 2 parameters.
         """
         s = self._check(survivors)
-        check_enough(len(s) - 1, len(PARAMS), "observed periods after period 0", "sBG")
+        check_enough(len(s) - 1, len(self.PARAMS), "observed periods after period 0", "sBG")
         if s[-1] == s[0]:
             raise DataError("no customer left the cohort: the sBG model cannot estimate churn")
-        scaled = s / s[0]
-
-        def neg_ll(theta):
-            return -sbg_log_likelihood(np.exp(theta), scaled)
-
         start = np.ones(2) if self.start is None else np.asarray(self.start, dtype="float64")
-        theta, _, converged = maximize_log_likelihood(neg_ll, np.log(start), "sBG")
-        self.params_ = pd.Series(np.exp(theta), index=list(PARAMS), name="sBG")
-        self.log_likelihood_ = sbg_log_likelihood(self.params_.to_numpy(), s)
+        objective = sbg_objective(s)
+        params, converged = maximize_log_likelihood(objective, start, "sBG", weight=s[0])
+        hessian = negative_hessian(lambda p: objective(p)[1], params)
+        self._store_fit(params, objective(params)[0], s[0], hessian, converged)
         self.n_periods_ = len(s) - 1
         self.cohort_size_ = float(s[0])
-        self.converged_ = converged
         return self
 
     def _periods(self, t, method: str) -> np.ndarray:
-        check_fitted(self, method)
+        self._check_fitted(method)
         t = np.asarray(t, dtype="float64")
         if (t < 0).any() or (t != np.round(t)).any():
             raise DataError(f"periods must be whole numbers 0, 1, 2, ..., got {t.ravel()[:5].tolist()}")
@@ -179,7 +214,7 @@ class ShiftedBetaGeometric:
 
     def expected_survivors(self, periods: int, cohort_size: float | None = None) -> pd.Series:
         """Expected customers left at periods 0..``periods`` from a cohort (default: the fitted one)."""
-        check_fitted(self, "expected_survivors")
+        self._check_fitted("expected_survivors")
         size = cohort_size if cohort_size is not None else (self.cohort_size_ or 1.0)
         t = np.arange(int(periods) + 1)
         return pd.Series(size * self.survival(t), index=pd.Index(t, name="period"), name="expected_survivors")
@@ -191,7 +226,7 @@ class ShiftedBetaGeometric:
         first one today (Fader & Hardie 2010, eq. 6). Times the margin per period it is the
         customer's CLV at acquisition.
         """
-        check_fitted(self, "discounted_expected_lifetime")
+        self._check_fitted("discounted_expected_lifetime")
         if discount_rate <= 0:
             raise DataError("the discount rate must be above 0: without discounting the sum may not converge")
         alpha, beta = self.params_.to_numpy()
@@ -205,7 +240,7 @@ class ShiftedBetaGeometric:
         with n - 1 = ``renewals`` (Fader & Hardie 2010, eq. 5). The longer a customer has stayed,
         the more valuable they are: they are more likely to be one of the loyal ones.
         """
-        check_fitted(self, "discounted_expected_residual_lifetime")
+        self._check_fitted("discounted_expected_residual_lifetime")
         if discount_rate <= 0:
             raise DataError("the discount rate must be above 0: without discounting the sum may not converge")
         if renewals < 0 or renewals != int(renewals):
@@ -218,8 +253,3 @@ class ShiftedBetaGeometric:
     def clv(self, margin: float, discount_rate: float) -> float:
         """CLV of a new customer paying ``margin`` at the start of every period: margin x DEL."""
         return float(margin) * self.discounted_expected_lifetime(discount_rate)
-
-    def __repr__(self) -> str:
-        if getattr(self, "params_", None) is None:
-            return "ShiftedBetaGeometric()"
-        return f"ShiftedBetaGeometric(alpha={self.params_['alpha']:.3f}, beta={self.params_['beta']:.3f})"
