@@ -66,28 +66,40 @@ def _messages(cell) -> list[str]:
     return said
 
 
-def check(notebook, *, out=sys.stdout) -> tuple[float, float]:
-    """Grade ``notebook`` with the full hidden tests in a temporary course; print the report;
-    return (autograded points, autograded maximum)."""
-    notebook = Path(notebook).resolve()
-    if not notebook.is_file() or notebook.suffix != ".ipynb":
-        raise CourseError(f"{notebook}: give the path of an exercise notebook (.ipynb)")
-    repo = course_repo(notebook.parent)
-    assignment = exercise_of(notebook, repo.solutions)
-    with tempfile.TemporaryDirectory(prefix="crm-check-") as tmp, quiet_gradebook():
-        root = Path(tmp) / "course"
-        shutil.copytree(repo.solutions / assignment, root / "solutions" / assignment, ignore=SKIPPED_FILES)
-        api = nbgrader_api(root)
-        generate(api, assignment)
-        target = root / "submitted" / STUDENT / assignment / f"{assignment}.ipynb"
-        target.parent.mkdir(parents=True)
-        shutil.copyfile(notebook, target)
-        print(f"Checking {notebook.name} against every test of {assignment}, hidden tests included "
-              "(in a temporary folder; your notebook is not changed)", file=out, flush=True)
-        checked(api.autograde(assignment, STUDENT), f"grading {notebook.name}")
-        grades = cell_grades(api, assignment, STUDENT)
-        graded = read_notebook(root / "autograded" / STUDENT / assignment / f"{assignment}.ipynb")
-        source = read_notebook(root / "solutions" / assignment / f"{assignment}.ipynb")
+def check(*notebooks, out=sys.stdout) -> list[tuple[float, float]]:
+    """Grade each notebook with the full hidden tests in a temporary course (one per exercise);
+    print a report for each; return their (autograded points, autograded maximum)."""
+    paths = [Path(n).resolve() for n in notebooks]
+    for path in paths:
+        if not path.is_file() or path.suffix != ".ipynb":
+            raise CourseError(f"{path}: give the path of an exercise notebook (.ipynb)")
+    repo = course_repo(paths[0].parent)
+    results: dict[Path, tuple[float, float]] = {}
+    by_exercise: dict[str, list[Path]] = {}
+    for path in paths:
+        by_exercise.setdefault(exercise_of(path, repo.solutions), []).append(path)
+    for assignment, group in by_exercise.items():
+        with tempfile.TemporaryDirectory(prefix="crm-check-") as tmp, quiet_gradebook():
+            root = Path(tmp) / "course"
+            shutil.copytree(repo.solutions / assignment, root / "solutions" / assignment, ignore=SKIPPED_FILES)
+            api = nbgrader_api(root)
+            generate(api, assignment)
+            source = read_notebook(root / "solutions" / assignment / f"{assignment}.ipynb")
+            for number, path in enumerate(group):
+                student = f"{STUDENT}-{number}"
+                target = root / "submitted" / student / assignment / f"{assignment}.ipynb"
+                target.parent.mkdir(parents=True)
+                shutil.copyfile(path, target)
+                print(f"Checking {path} against every test of {assignment}, hidden tests included "
+                      "(in a temporary folder; your notebook is not changed)", file=out, flush=True)
+                checked(api.autograde(assignment, student), f"grading {path.name}")
+                graded = read_notebook(root / "autograded" / student / assignment / f"{assignment}.ipynb")
+                results[path] = report(cell_grades(api, assignment, student), graded, source, out=out)
+    return [results[path] for path in paths]
+
+
+def report(grades: dict, graded, source, *, out=sys.stdout) -> tuple[float, float]:
+    """Print each question's points and messages, then ``score: X of Y autograded points``."""
     # answers graded by a person (a written answer): both a solution and a grade cell in the source
     by_a_person = {c.metadata["nbgrader"]["grade_id"] for c in source.cells
                    if c.metadata.get("nbgrader", {}).get("solution") and c.metadata["nbgrader"].get("grade")}

@@ -67,7 +67,7 @@ def _start(args) -> None:
 def _check(args) -> None:
     from crm_course.check import check
 
-    check(args.notebook)
+    check(*args.notebook)
 
 
 def _clean(args) -> None:
@@ -145,7 +145,7 @@ COMMANDS: dict[str, tuple[str, Callable, Callable[[argparse.ArgumentParser], Non
     "start": ("make a working copy of an exercise in my-work/ (never overwritten)", _start,
               lambda p: p.add_argument("exercise", help="the exercise, e.g. ex03")),
     "check": ("grade your own exercise notebook with every test, hidden ones included (nothing is written)",
-              _check, lambda p: p.add_argument("notebook", help="the exercise notebook (in my-work/)")),
+              _check, lambda p: p.add_argument("notebook", nargs="+", help="exercise notebooks (in my-work/)")),
     "where": ("say where the chapters, exercises, demo class and site are", _where, None),
     "clean": ("remove build output only (make clean): never a gradebook, submission or my-work/", _clean, None),
     "new-term": ("make a folder outside the repository the course root of one class's term", _new_term,
