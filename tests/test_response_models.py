@@ -189,7 +189,10 @@ def test_twenty_splits_auc_logistic_0_776_expected_0_770_p_buy_0_753_cells_0_746
     winners = splits.loc[splits.groupby("seed")["auc"].idxmax(), "ranking"].value_counts().to_dict()
     assert winners == {"logistic": 17, "expected": 3}
     by_seed = splits.pivot(index="seed", columns="ranking", values="auc")
-    assert (by_seed["logistic"] > by_seed["cells"]).all()  # the cells lose in every split
+    # the cells lose in every split, by 0.030 (logistic) and 0.024 (expected purchases) on average
+    assert (by_seed["logistic"] > by_seed["cells"]).all() and (by_seed["expected"] > by_seed["cells"]).all()
+    assert round((by_seed["logistic"] - by_seed["cells"]).mean(), 3) == 0.030
+    assert round((by_seed["expected"] - by_seed["cells"]).mean(), 3) == 0.024
 
 
 # -- 11.6 calibration --------------------------------------------------------------------------------
