@@ -325,8 +325,8 @@ def retention_clv(margin, retention, discount_rate: float, timing: str = "end"):
 
     Source: Gupta & Lehmann (2003), "Customers as assets", *Journal of Interactive Marketing*
     17(1), 9-24; Gupta & Lehmann (2005), *Managing Customers as Investments*, Wharton School
-    Publishing; Fader & Hardie (2012), "Reconciling and clarifying CLV formulas",
-    http://brucehardie.com/notes/024/.
+    Publishing; Fader & Hardie (2012), "Reconciling and clarifying CLV formulas", a note on
+    brucehardie.com.
 
     Parameters
     ----------

@@ -568,7 +568,7 @@ def cohort_table(
 
     Source: McCarthy & Fader (2018), "Customer-based corporate valuation for publicly traded
     non-subscription firms", *Journal of Marketing Research* 55(5), 617-635 (the C3, "customer
-    cohort chart"); Fader (2012), *Customer Centricity*, Wharton Digital Press.
+    cohort chart", also called a layer-cake chart).
 
     Parameters
     ----------
