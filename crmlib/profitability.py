@@ -335,10 +335,10 @@ def loyalty_profit_segments(profit, loyalty, profit_cut: float | None = None,
     """Reinartz & Kumar's four kinds of customer, by loyalty (how long they buy) and profit.
 
     ============  ===============  ================
-    ..            short-term       long-term
+    profit        short-term       long-term
     ============  ===============  ================
-    high profit   butterflies      true friends
-    low profit    strangers        barnacles
+    high          butterflies      true friends
+    low           strangers        barnacles
     ============  ===============  ================
 
     A customer is long-term when ``loyalty`` > ``loyalty_cut`` and high-profit when ``profit`` >
