@@ -300,3 +300,72 @@ def ltv_by_year(table: pd.DataFrame) -> pd.Series:
     ltv.index = [int(str(label).split()[-1]) for label in ltv.index]
     ltv.index.name = "year"
     return ltv.astype("float64")
+
+
+def retention_clv(margin, retention, discount_rate: float, timing: str = "end"):
+    """Lifetime value of a customer who brings ``margin`` a period and stays with probability ``retention``.
+
+    With margin m per period, retention rate r per period and discount rate d per period, summed
+    over an infinite horizon (the chance of still being a customer after t periods is r^t):
+
+    - ``timing="end"`` (the course's default): CLV = m r / (1 + d - r) = sum_{t>=1} m r^t / (1 + d)^t.
+      The margins still to come, each received at the end of a period the customer was retained
+      for: the value of a customer already in the base, whose current margin is counted. This is
+      Gupta & Lehmann's formula; r / (1 + d - r) is their **margin multiple**.
+    - ``timing="start"``: CLV = m (1 + d) / (1 + d - r) = sum_{t>=0} m r^t / (1 + d)^t. The first
+      margin is paid now, for sure: the value of a customer being acquired, whose first period
+      comes with the acquisition. It is always exactly m more than ``"end"``.
+
+    Both are in use, often without saying which (Fader & Hardie 2012): state the convention with
+    the number. The course uses ``"end"`` for the customers a firm already has (the base's value,
+    :func:`crmlib.profitability.customer_equity`), because it counts only money not yet received,
+    and ``"start"`` for a new customer set against what it cost to win them
+    (:func:`crmlib.profitability.ltv_to_cac`). Margin, retention and discount rate must be per
+    the same period (a month or a year), and the margin a profit, not revenue.
+
+    Source: Gupta & Lehmann (2003), "Customers as assets", *Journal of Interactive Marketing*
+    17(1), 9-24; Gupta & Lehmann (2005), *Managing Customers as Investments*, Wharton School
+    Publishing; Fader & Hardie (2012), "Reconciling and clarifying CLV formulas", a note on
+    brucehardie.com.
+
+    Parameters
+    ----------
+    margin : float or array
+        Profit per customer per period (a negative margin gives a negative CLV).
+    retention : float or array
+        Probability that a customer of this period is still a customer next period, 0 to 1.
+    discount_rate : float
+        Discount rate per period (0.10 for 10 %).
+    timing : {"end", "start"}
+        When each period's margin is received (see above).
+
+    Returns
+    -------
+    float, or an array when ``margin`` or ``retention`` is an array.
+
+    Examples
+    --------
+    >>> round(retention_clv(100, 0.8, 0.1), 2)
+    266.67
+    >>> round(retention_clv(100, 0.8, 0.1, timing="start"), 2)
+    366.67
+    >>> retention_clv(100, [0.5, 0.8, 0.9], 0.1).round(2).tolist()
+    [83.33, 266.67, 450.0]
+    """
+    discount_rate = _check_rate(discount_rate)
+    if timing not in TIMINGS:
+        raise DataError(f"timing must be 'end' (margins at the end of each period retained) or 'start' "
+                        f"(the first margin now), got {timing!r}")
+    m = np.asarray(margin, dtype="float64")
+    r = np.asarray(retention, dtype="float64")
+    if not np.all(np.isfinite(m)):
+        raise DataError(f"margin must be a number (profit per customer per period), got {margin!r}")
+    if not np.all(np.isfinite(r)) or np.any(r < 0) or np.any(r > 1):
+        hint = ": write 80 % as 0.80" if np.all(np.isfinite(r)) and np.any((r > 1) & (r <= 100)) else ""
+        raise DataError(f"retention must be a rate between 0 and 1, got {retention!r}{hint}")
+    if np.any(1 + discount_rate - r <= 0):
+        raise DataError("retention 1 with a discount rate of 0 gives an infinite CLV: a customer who never leaves "
+                        "is worth a finite amount only when the future is discounted")
+    numerator = r if timing == "end" else 1.0 + discount_rate
+    value = m * numerator / (1.0 + discount_rate - r)
+    return float(value) if value.ndim == 0 else value

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import matplotlib.colors as mcolors
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
@@ -734,4 +735,85 @@ def profit_curve_chart(curves, ax=None, mark_best: bool = True):
     ax.set_xlim(0, 1)
     ax.legend(fontsize=8, loc="best")
     ax.set_title("Profit by mailing depth")
+    return ax
+
+
+def whale_chart(curve: pd.DataFrame, ax=None, mark: float = 0.2):
+    """The whale curve: cumulative profit (as a share of total profit) against customers ranked by profit.
+
+    ``curve`` is the output of :func:`crmlib.profitability.whale_curve`. The hump is marked with
+    its height and where it is reached (the last profitable customer); the top ``mark`` share of
+    customers is marked too (Kaplan & Narayanan's "top 20 %"); the dashed line is 100 % of profit,
+    where the curve ends.
+
+    >>> from crmlib.profitability import whale_curve
+    >>> ax = whale_chart(whale_curve(pd.Series([80.0, 30, 5, -10])), mark=0.25)
+    >>> [t.get_text() for t in ax.texts]
+    ['peak: 110% of profit\\nfrom the top 75% of customers', 'top 25%: 76%']
+    """
+    require_columns(curve, ("customer_share", "profit_share", "profit"), "the whale curve",
+                    "pass the output of crmlib.profitability.whale_curve()")
+    ax = _axes(ax)
+    x = np.concatenate([[0.0], curve["customer_share"].to_numpy()])
+    y = np.concatenate([[0.0], curve["profit_share"].to_numpy()])
+    ax.plot(x, y, color="C0", label="customers ranked by profit")
+    ax.axhline(1.0, color="grey", linestyle="--", linewidth=0.8, label="100 % of profit")
+    peak = int(np.argmax(y))
+    ax.fill_between(x[peak:], y[peak:], 1.0, color="C3", alpha=0.15, label="profit given back")
+    ax.plot([x[peak]], [y[peak]], "o", color="C3")
+    # right of the peak the curve only falls: text that starts there and above the peak stays clear of it
+    ax.annotate(f"peak: {y[peak]:.0%} of profit\nfrom the top {x[peak]:.0%} of customers", (x[peak], y[peak]),
+                xytext=(8, 6), textcoords="offset points", ha="left", va="bottom", fontsize=9)
+    k = max(1, int(round(mark * len(curve))))
+    share = float(curve["profit_share"].iloc[k - 1])
+    ax.plot([x[k], x[k]], [0, share], color="C2", linestyle=":")
+    ax.annotate(f"top {mark:.0%}: {share:.0%}", (x[k], share / 2), xytext=(4, 0), textcoords="offset points",
+                ha="left", va="center", fontsize=9, color="C2")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(min(0.0, float(y.min())) - 0.02, float(y.max()) * 1.18)
+    ax.xaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    ax.set_xlabel("share of customers, most profitable first")
+    ax.set_ylabel("cumulative share of total profit")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("Whale curve of customer profitability")
+    return ax
+
+
+def c3_chart(table: pd.DataFrame, ax=None, label: str = "revenue"):
+    """The customer cohort chart (C3): each period's revenue stacked by acquisition cohort.
+
+    ``table`` is :func:`crmlib.profitability.cohort_table` with ``by="period"``: one row per
+    cohort, one column per calendar period. The oldest cohort is the bottom layer; a layer that
+    thins out is a cohort whose customers leave or buy less, and the top edge of each new layer is
+    what the newest customers add (McCarthy & Fader 2018). With more than 12 cohorts the legend
+    names about 12 of them, evenly spaced; the colours run from the oldest (dark) to the newest.
+
+    >>> from crmlib.profitability import cohort_table
+    >>> tx = pd.DataFrame({"customer_id": [1, 2, 1, 2], "date": ["1997-01-05", "1997-02-03", "1997-02-20",
+    ...                    "1997-03-01"], "amount": [12.0, 30.0, 8.0, 10.0]})
+    >>> [t.get_text() for t in c3_chart(cohort_table(tx)).get_legend().get_texts()]
+    ['1997-01', '1997-02']
+    """
+    if not isinstance(table, pd.DataFrame) or not isinstance(table.columns, pd.PeriodIndex):
+        raise DataError("the cohort table must have calendar periods as columns: pass "
+                        "crmlib.profitability.cohort_table(..., by='period')")
+    ax = _axes(ax, figsize=(7, 4))
+    x = table.columns.to_timestamp()
+    colours = plt.get_cmap("viridis")(np.linspace(0.0, 0.95, len(table)))
+    step = max(1, math.ceil(len(table) / 12))
+    labels = [str(c) if i % step == 0 else "_nolegend_" for i, c in enumerate(table.index)]
+    layers = ax.stackplot(x, table.to_numpy(dtype=float), colors=colours, labels=labels)
+    for layer, colour in zip(layers, colours, strict=True):
+        layer.set_edgecolor(colour)  # no light seams between thin layers
+        layer.set_linewidth(0.5)
+    ax.set_xlim(x[0], x[-1])
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_xlabel("period")
+    ax.set_ylabel(f"{label} per period")
+    ax.legend(title="cohort", loc="best", fontsize=7, title_fontsize=8, ncol=1 if len(table) <= 6 else 2)
+    ax.set_title(f"Customer cohort chart (C3): {label} by acquisition cohort")
     return ax

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.core.interactiveshell import InteractiveShell
 
-from crmlib import clv, plots, response, rfm, segment, value
+from crmlib import clv, plots, profitability, response, rfm, segment, value
 
 
 def _box(controls: list, summary: widgets.HTML, output: widgets.Output, update) -> widgets.VBox:
@@ -208,3 +208,77 @@ def mailing_depth_explorer(scores, outcome, cost_per_contact: float = 6.0,
         _redraw(output, lambda ax: plots.profit_curve_chart(curves, ax=ax), figsize=(6.5, 4))
 
     return _box([cost, margin], summary, output, update)
+
+
+def whale_explorer(transactions: pd.DataFrame, margin: float = 0.30, order_cost: float = 6.0,
+                   customer_cost: float = 5.0, customer: str = "customer_id", date: str = "date",
+                   amount: str = "amount", returns: str = "error") -> widgets.VBox:
+    """Gross margin, cost per order and cost per customer -> profit per customer and the whale curve.
+
+    Each change reruns :func:`crmlib.profitability.customer_profit` and
+    :func:`~crmlib.profitability.whale_summary` on ``transactions`` and redraws
+    :func:`crmlib.plots.whale_chart`. ``customer``, ``date``, ``amount`` and ``returns`` are passed
+    on to ``customer_profit``.
+    """
+    margin_slider = widgets.FloatSlider(value=margin, min=0.05, max=0.60, step=0.01, description="margin",
+                                        readout_format=".0%")
+    order_slider = widgets.FloatSlider(value=order_cost, min=0.0, max=15.0, step=0.5, description="per order")
+    customer_slider = widgets.FloatSlider(value=customer_cost, min=0.0, max=20.0, step=0.5,
+                                          description="per customer")
+    summary = widgets.HTML()
+    output = widgets.Output()
+
+    def update():
+        table = profitability.customer_profit(transactions, margin_slider.value, order_slider.value,
+                                              customer_slider.value, customer, date, amount, returns)
+        total = table["profit"].sum()
+        if total <= 0:
+            summary.value = f"Total profit is <b>{total:,.0f}</b>: the customers lose money together; no whale curve."
+            output.outputs = ()
+            return
+        key = profitability.whale_summary(table)
+        summary.value = (
+            f"Total profit <b>{total:,.0f}</b>; {key['profitable_share']:.0%} of customers are profitable and make "
+            f"<b>{key['peak_profit_share']:.0%}</b> of it; the other {key['unprofitable_share']:.0%} lose "
+            f"{key['profit_destroyed']:,.0f}; the top 20 % make {key['top_profit_share']:.0%}."
+        )
+        _redraw(output, lambda ax: plots.whale_chart(profitability.whale_curve(table), ax=ax))
+
+    return _box([margin_slider, order_slider, customer_slider], summary, output, update)
+
+
+def retention_clv_explorer(margin: float = 100.0, retention: float = 0.80, discount_rate: float = 0.10
+                           ) -> widgets.VBox:
+    """Margin, retention and discount rate -> retention-based CLV, m r / (1 + d - r).
+
+    The summary shows the CLV in both timing conventions of :func:`crmlib.clv.retention_clv`
+    and the margin multiple r / (1 + d - r); the plot shows the CLV against retention from 0 to
+    0.95 at the chosen margin and discount rate, with the chosen retention marked.
+    """
+    margin_slider = widgets.FloatSlider(value=margin, min=10.0, max=300.0, step=10.0, description="margin")
+    retention_slider = widgets.FloatSlider(value=retention, min=0.0, max=0.95, step=0.01, description="retention",
+                                           readout_format=".0%")
+    discount_slider = widgets.FloatSlider(value=discount_rate, min=0.0, max=0.30, step=0.01,
+                                          description="discount rate", readout_format=".0%")
+    summary = widgets.HTML()
+    output = widgets.Output()
+    grid = [i / 100 for i in range(96)]
+
+    def update():
+        m, r, d = margin_slider.value, retention_slider.value, discount_slider.value
+        end = clv.retention_clv(m, r, d)
+        start = clv.retention_clv(m, r, d, timing="start")
+        summary.value = (f"CLV = m r / (1 + d - r) = <b>{end:,.2f}</b> (margin multiple {end / m:.2f}); "
+                         f"with the first margin now, m (1 + d) / (1 + d - r) = {start:,.2f}")
+
+        def draw(ax):
+            ax.plot(grid, clv.retention_clv(m, grid, d), label="m r / (1 + d - r)")
+            ax.plot([r], [end], "o", color="C3")
+            ax.set_xlabel("retention rate r")
+            ax.set_ylabel("CLV")
+            ax.set_title(f"Retention-based CLV, margin {m:,.0f}, discount rate {d:.0%}")
+            ax.legend(loc="upper left")
+
+        _redraw(output, draw)
+
+    return _box([margin_slider, retention_slider, discount_slider], summary, output, update)
