@@ -64,7 +64,9 @@ def test_ch2_lifetime_value_of_the_30_year_old_customer_is_48000_undiscounted():
     per_year = 100 * 2 * 12  # 100 yuan a purchase, 2 purchases a month
     assert per_year == 2400
     assert clv.customer_lifetime_value(per_year, years=20) == 48_000.0
-    assert value.simple_ltv(per_year, 20) == 48_000
+    # the essay's simple form on profit: 8,000 yuan of spend a year at a 30 % margin is 2,400 of profit
+    assert value.simple_ltv(8_000, 20, margin=0.30) == pytest.approx(48_000)
+    assert value.simple_ltv(per_year, 20, margin=1.0) == 48_000  # 2,400 is already profit
 
 
 def test_ch2_the_48000_customer_discounted_at_8_percent_is_worth_23563_55_today():
@@ -124,16 +126,44 @@ def test_quansheng_tiers_are_1_4_15_80_percent_10_40_150_800_of_1000_customers()
     assert value.tier_sizes(1000) == [10, 40, 150, 800]
     tiers = value.value_tiers(pd.Series(range(1, 1001), index=[f"c{i}" for i in range(1000)]))
     assert tiers["tier"].value_counts(sort=False).to_dict() == {"top": 10, "high": 40, "mid": 150, "low": 800}
-    assert tiers["pyramid"].value_counts(sort=False).to_dict() == {"diamond": 10, "gold": 40, "brass": 150, "lead": 800}
+    assert "pyramid" not in tiers  # size tiers are not the profitability pyramid
 
 
-def test_essay_pyramid_tiers_and_their_moves():
+def test_ch2_slides_40_41_pyramid_levels_lead_is_negative_ltv_and_their_moves():
     assert value.PYRAMID == ("diamond", "gold", "brass", "lead")
     assert value.PYRAMID_CHINESE == {"diamond": "钻石", "gold": "黄金", "brass": "黄铜", "lead": "重铅"}
-    assert value.TIER_MOVES["lead"] == ("move up", "cut benefits")
-    assert value.TIER_MOVES["brass"] == ("move up", "maintain", "cut benefits")
-    assert value.TIER_MOVES["gold"] == ("move up", "extend", "care")
-    assert value.TIER_MOVES["diamond"] == ("strengthen", "extend", "loyalty care")
+    assert value.PYRAMID_MOVES["lead"] == ("move up", "cut benefits")
+    assert value.PYRAMID_MOVES["brass"] == ("move up", "maintain", "cut benefits")
+    assert value.PYRAMID_MOVES["gold"] == ("move up", "extend", "care")
+    assert value.PYRAMID_MOVES["diamond"] == ("strengthen", "extend", "loyalty care")
+    pyramid = value.profitability_pyramid(pd.Series([66.08, 23.0, -12.0]))
+    assert pyramid["pyramid"].tolist()[-1] == "lead"  # the -12 customer of the cohort table
+
+
+def test_cdnow_bottom_80_percent_by_spend_made_32_percent_of_spending():
+    spend = datasets.load_cdnow_master().groupby("customer_id")["amount"].sum()
+    tiers = value.value_tiers(spend)
+    low = tiers.loc[tiers["tier"] == "low", "value"]
+    assert len(low) == 18_856
+    assert low.sum() / spend.sum() == pytest.approx(0.3222, abs=5e-5)
+    assert (low > 0).mean() > 0.99  # nearly every low-tier customer brought money in
+
+
+def test_cdnow_illustrative_pyramid_30_percent_margin_4_dollars_an_order_lead_is_not_the_low_tier():
+    """Chapter 4, section 4.5: profit = 0.30 x spend - 4 x orders (stated assumptions)."""
+    purchases = datasets.load_cdnow_master()
+    per_customer = purchases.groupby("customer_id")
+    spend = per_customer["amount"].sum()
+    profit = 0.30 * spend - 4.0 * per_customer.size()
+    tiers = value.value_tiers(spend)
+    pyramid = value.profitability_pyramid(profit)
+    counts = pd.crosstab(tiers["tier"], pyramid["pyramid"].reindex(tiers.index))
+    assert counts.loc["low"].to_dict() == {"diamond": 0, "gold": 3_512, "brass": 12_103, "lead": 3_241}
+    assert counts.loc["top"].to_dict() == {"diamond": 236, "gold": 0, "brass": 0, "lead": 0}
+    assert (pyramid["pyramid"] == "lead").sum() == 3_251
+    low_profit = profit[tiers.index[tiers["tier"] == "low"]].sum()
+    assert low_profit == pytest.approx(112_916.14, abs=0.01)
+    assert low_profit / profit.sum() == pytest.approx(0.2395, abs=5e-5)
 
 
 def test_essay_20_80_rule_top_20_percent_share_of_value():
@@ -235,6 +265,17 @@ def test_quansheng_bing_and_ji_are_26_and_22_days_over_a_17_day_cycle_high_risk(
         assert round(row["cycle_days"]) == 17  # P = 365 / 21
         assert round(-row["delta"]) == overdue
         assert row["status"] == "high risk"
+
+
+def test_quansheng_bing_and_ji_overdue_days_are_not_double_the_cycle_but_their_recency_is(quansheng_alerts):
+    """The source's 大一倍以上 (chapter 6's note): 26 and 22 days over a 17-day cycle are 1.5 and 1.3
+    cycles; the days since the last purchase, 43 and 39, are 2.5 and 2.3 cycles."""
+    for firm, recency in (("丙", 43), ("己", 39)):
+        row = quansheng_alerts.loc[firm]
+        assert row["recency_days"] == recency
+        assert 1 < -row["delta"] / row["cycle_days"] < 2
+        assert row["recency_days"] / row["cycle_days"] > 2
+    assert round(26 / (365 / 21), 1) == 1.5 and round(43 / (365 / 21), 1) == 2.5
 
 
 def test_quansheng_overdue_firms_are_yi_bing_ji(quansheng_alerts):

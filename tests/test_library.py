@@ -86,6 +86,40 @@ def test_value_tiers_break_ties_by_customer_id_and_check_shares():
         value.value_tiers(pd.Series({"x": np.nan, "y": 1.0}))
 
 
+def test_value_tiers_are_size_tiers_without_pyramid_levels():
+    tiers = value.value_tiers(pd.Series(range(1000, 0, -1), dtype=float))
+    assert tiers.columns.tolist() == ["value", "rank", "tier"]
+    assert value.TIER_CHINESE == {"top": "顶端客户", "high": "高端客户", "mid": "中端客户", "low": "低端客户"}
+
+
+def test_profitability_pyramid_puts_every_negative_ltv_in_lead_and_only_those():
+    ltv = pd.Series([300.0, -1.0, 0.0, 50.0, -200.0, 20.0, 10.0, 5.0, 1.0, 2.0, 3.0, 4.0],
+                    index=[f"c{i:02d}" for i in range(12)])
+    pyramid = value.profitability_pyramid(ltv)
+    lead = pyramid.index[pyramid["pyramid"] == "lead"]
+    assert sorted(lead) == ["c01", "c04"]
+    assert (pyramid.loc[pyramid["pyramid"] != "lead", "value"] >= 0).all()
+    # 10 profitable customers: 10 % diamond, 30 % gold, 60 % brass
+    assert pyramid["pyramid"].value_counts(sort=False).to_dict() == {"diamond": 1, "gold": 3, "brass": 6, "lead": 2}
+    assert pyramid["rank"].tolist() == list(range(1, 13))
+
+
+def test_profitability_pyramid_of_all_losses_is_all_lead_and_checks_its_shares():
+    pyramid = value.profitability_pyramid(pd.Series([-3.0, -1.0]))
+    assert pyramid["pyramid"].tolist() == ["lead", "lead"]
+    with pytest.raises(DataError, match="give three numbers adding up to 1"):
+        value.profitability_pyramid(pd.Series([1.0]), shares=(0.2, 0.8))
+    with pytest.raises(DataError, match=re.escape("ltv: no value for 1 customer: 'x'")):
+        value.profitability_pyramid(pd.Series({"x": np.nan, "y": 1.0}))
+
+
+def test_simple_ltv_needs_a_margin_between_0_and_1():
+    with pytest.raises(TypeError):
+        value.simple_ltv(8000, 20)  # spend is not profit: the margin must be given
+    with pytest.raises(DataError, match=re.escape("between 0 and 1 (30 % = 0.30), got 30")):
+        value.simple_ltv(8000, 20, margin=30)
+
+
 def test_share_of_wallet_rejects_impossible_spend():
     with pytest.raises(DataError, match="our_spend 1200 must be between 0 and the category spend 1000"):
         value.share_of_wallet(1200, 1000)
