@@ -114,6 +114,40 @@ def test_ch2_cohort_table_inputs_are_the_sources_10000_customers_60_percent_70_p
     assert table.loc["profit"].tolist() == pytest.approx([-120_000.0, 420_000.0, 620_352.0])
 
 
+def test_ch3_loyalty_discount_holding_the_cost_of_goods_gives_year_3_ltv_43_38_not_58_99():
+    """Chapter 3, lesson 4 (issue 15): 10 % off every order in years 2 and 3, retention 5 points higher.
+    Lowering the average order value with the cost-of-sales rate unchanged makes the goods 10 %
+    cheaper too (58.99); holding the cost of goods at the undiscounted level gives 43.38."""
+    inputs = datasets.load_cohort_ltv_inputs()
+    retention = [0.60, 0.85, 0.90]
+    held = clv.cohort_ltv_table(**{**inputs, "retention": retention, "price_reduction": [0.0, 0.10, 0.10]})
+    assert held.loc["ltv", "year 3"] == pytest.approx(43.38, abs=0.005)
+    assert clv.ltv_by_year(held).round(2).tolist() == [-12.0, 10.5, 43.38]
+    cheaper_goods = clv.cohort_ltv_table(**{**inputs, "retention": retention,
+                                            "average_order_value": [80.0, 90.0, 117.0]})
+    assert cheaper_goods.loc["ltv", "year 3"] == pytest.approx(58.99, abs=0.005)
+    # the difference is the cost of goods the second version forgot: 10 % of list revenue x the rate
+    forgotten = (held.loc["cost_of_sales"] - cheaper_goods.loc["cost_of_sales"]).round(2).tolist()
+    assert forgotten == [0.0, 96_000.0, 109_527.6]
+    assert held.loc["ltv", "year 3"] < 66.08  # the conclusion stands: do not run it
+
+
+def test_ch1_annuity_over_the_rounded_average_lifetime_overstates_the_geometric_expectation():
+    """Chapter 1, section 1.6: 100 a year, 10 % discount rate. Churn 20 %: 5 certain years are worth
+    379.08, the expected value with retention 0.8 is 333.33; churn 10 % and 5 a year spent on
+    retention: 583.73 against 475.00."""
+    five_years = clv.customer_lifetime_value(100, discount_rate=0.10, years=5)
+    assert five_years == pytest.approx(379.08, abs=0.005)
+    assert clv.expected_lifetime_value(100, retention=0.80, discount_rate=0.10) == pytest.approx(333.33, abs=0.005)
+    ten_years = clv.customer_lifetime_value(100, costs=5, discount_rate=0.10, years=10)
+    assert ten_years == pytest.approx(583.73, abs=0.005)
+    assert clv.expected_lifetime_value(95, retention=0.90, discount_rate=0.10) == pytest.approx(475.00, abs=0.005)
+    assert lifecycle.average_lifetime(0.20) == 5.0 and lifecycle.average_lifetime(0.10) == 10.0
+    # the self-check: 200 a year, a quarter lost each year: 634 as an annuity over 4 years, 571 expected
+    assert 200 * clv.pvifa(0.10, 4) == pytest.approx(633.97, abs=0.005)
+    assert clv.expected_lifetime_value(200, retention=0.75, discount_rate=0.10) == pytest.approx(571.43, abs=0.005)
+
+
 # -- 4. Value segmentation and the pyramid -----------------------------------------------------
 
 def test_essay_share_of_wallet_100_of_1000_is_10_percent():

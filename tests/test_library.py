@@ -132,6 +132,37 @@ def test_pareto_table_cumulative_shares_end_at_one():
     assert table["customer_share"].iloc[-1] == 1.0
 
 
+def test_expected_lifetime_value_is_the_sum_of_survival_weighted_discounted_margins():
+    years = np.arange(1, 401)
+    by_hand = float(np.sum(100 * 0.8 ** (years - 1) / 1.1 ** years))
+    assert clv.expected_lifetime_value(100, 0.8, 0.10) == pytest.approx(by_hand, rel=1e-12)
+    assert clv.expected_lifetime_value(100, 0.8, 0.10, years=400) == pytest.approx(by_hand, rel=1e-12)
+    # with retention 1 the customer surely stays: the annuity
+    assert clv.expected_lifetime_value(100, 1.0, 0.10, years=5) == pytest.approx(100 * clv.pvifa(0.10, 5))
+
+
+def test_expected_lifetime_value_errors_name_the_argument():
+    with pytest.raises(DataError, match=re.escape("retention is a rate between 0 and 1 (80 % = 0.80), got 80")):
+        clv.expected_lifetime_value(100, 80, 0.10)
+    with pytest.raises(DataError, match="the sum never stops growing: give a horizon with years="):
+        clv.expected_lifetime_value(100, 1.0, 0.0)
+    with pytest.raises(DataError, match="looks like a percentage"):
+        clv.expected_lifetime_value(100, 0.8, 10)
+
+
+def test_cohort_price_reduction_lowers_revenue_not_the_cost_of_goods():
+    common = dict(initial_customers=100, retention=[1.0, 1.0], orders_per_customer=[1, 1],
+                  average_order_value=[50.0, 50.0], cost_of_sales_rate=[0.6, 0.6], acquisition_cost=0)
+    full = clv.cohort_ltv_table(**common)
+    cut = clv.cohort_ltv_table(**common, price_reduction=[0.0, 0.2])
+    assert cut.loc["price_reduction"].tolist() == [0.0, 0.2]
+    assert cut.loc["revenue"].tolist() == [5000.0, 4000.0]
+    assert cut.loc["cost_of_sales"].tolist() == full.loc["cost_of_sales"].tolist() == [3000.0, 3000.0]
+    assert cut.loc["profit", "year 2"] == full.loc["profit", "year 2"] - 1000.0
+    with pytest.raises(DataError, match=re.escape("price_reduction in year 2 is 10.0: a share of the price")):
+        clv.cohort_ltv_table(**common, price_reduction=[0.0, 10.0])
+
+
 def test_clv_errors_name_the_argument():
     with pytest.raises(DataError, match=re.escape("discount_rate = 8 looks like a percentage: write 10 % as 0.10")):
         clv.pvifa(8, 10)
