@@ -285,6 +285,36 @@ def lifecycle_profit_curve(curve: pd.DataFrame, ax=None):
     return ax
 
 
+def profit_by_tenure_plot(table: pd.DataFrame, ax=None, period_name: str = "period"):
+    """Profit per customer in each period of the relationship, one line per lifetime length.
+
+    ``table`` is the output of :func:`crmlib.lifecycle.profit_by_tenure`. If the inverted U held,
+    the lines of long-lived customers would rise through the middle periods and fall at the end;
+    the lifetime group with a single period is drawn as a point.
+
+    >>> from crmlib.lifecycle import profit_by_tenure
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [10.0, 20.0, 5.0],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-05-01", "2024-01-01"])})
+    >>> ax = profit_by_tenure_plot(profit_by_tenure(tx, margin=0.5))
+    >>> ax.get_legend_handles_labels()[1]
+    ['lifetime 0 periods (1 customers)', 'lifetime 1 periods (1 customers)']
+    """
+    require_columns(table.reset_index(), ("lifetime_periods", "period", "customers", "profit_per_customer"),
+                    "the table", "pass the output of crmlib.lifecycle.profit_by_tenure()")
+    ax = _axes(ax, figsize=(7, 4.2))
+    flat = table.reset_index()
+    for number, (lifetime, group) in enumerate(flat.groupby("lifetime_periods")):
+        label = f"lifetime {lifetime} {period_name}s ({int(group['customers'].iloc[0]):,} customers)"
+        ax.plot(group["period"], group["profit_per_customer"], marker="o", color=f"C{number % 10}", label=label)
+    ax.axhline(0, color="0.6", linewidth=0.8)
+    ax.set_xlabel(f"{period_name} of the relationship (0 = the first purchase's)")
+    ax.set_ylabel(f"profit per customer in the {period_name}")
+    ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
+    ax.legend(fontsize=8, title="lifetime: first to last purchase", title_fontsize=8)
+    ax.set_title("Profit over the relationship, by lifetime")
+    return ax
+
+
 def alert_chart(alerts: pd.DataFrame, labels: dict | None = None, ax=None):
     """Average purchase cycle P against days since the last purchase R, coloured by alert status.
 

@@ -48,6 +48,27 @@ def test_ch2_profit_is_an_inverted_u_largest_in_stability_falling_fast_in_declin
     assert decline.iloc[-1] < mean["formation"]  # falls fast
 
 
+def test_ch2_six_stages_fall_in_the_four_phases():
+    assert dict(lifecycle.STAGE_PHASES) == {
+        "potential": "exploration", "development": "exploration", "growth": "formation",
+        "maturity": "stability", "decline": "decline", "termination": "decline"}
+    assert [stage for stage, _ in lifecycle.STAGE_PHASES] == [name for name, _ in lifecycle.LIFECYCLE_STAGES]
+
+
+def test_reinartz_kumar_2000_cdnow_profit_does_not_follow_the_inverted_u():
+    """Chapter 2, section 2.3: profit = 0.30 x amount - 4 an order, by quarter of the relationship."""
+    table = lifecycle.profit_by_tenure(datasets.load_cdnow_master(), margin=0.30, cost_per_order=4.0,
+                                       period_days=91, returns="keep")
+    per_customer = table["profit_per_customer"].unstack()
+    customers = table["customers"].groupby(level=0).first()
+    assert customers.tolist() == [14_522, 1_361, 1_380, 1_721, 2_550, 2_036]
+    assert per_customer.loc[5].round(2).tolist() == [19.39, 10.40, 9.88, 11.21, 10.78, 11.09]
+    for lifetime in per_customer.index:  # every group earns most in the quarter of its first purchase
+        assert per_customer.loc[lifetime].idxmax() == 0
+    per_quarter = (table["profit"].groupby(level=0).sum() / customers) / (customers.index + 1)
+    assert per_quarter.round(2).tolist() == [6.94, 10.73, 7.91, 7.76, 8.40, 12.12]
+
+
 # -- 1. Relationship marketing -----------------------------------------------------------------
 
 def test_ch2_delivered_value_is_total_customer_value_minus_total_customer_cost():

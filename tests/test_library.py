@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib import DataError, churn, clv, rfm, segment, value
+from crmlib import DataError, churn, clv, lifecycle, rfm, segment, value
 
 
 def test_rfm_window_is_asof_minus_days_exclusive_to_asof_inclusive():
@@ -161,6 +161,22 @@ def test_cohort_price_reduction_lowers_revenue_not_the_cost_of_goods():
     assert cut.loc["profit", "year 2"] == full.loc["profit", "year 2"] - 1000.0
     with pytest.raises(DataError, match=re.escape("price_reduction in year 2 is 10.0: a share of the price")):
         clv.cohort_ltv_table(**common, price_reduction=[0.0, 10.0])
+
+
+def test_profit_by_tenure_counts_every_period_of_every_lifetime_and_checks_its_arguments():
+    tx = pd.DataFrame({"customer_id": ["a", "a", "b"], "date": ["2024-01-01", "2024-12-01", "2024-03-01"],
+                       "amount": [10.0, 30.0, 20.0]})
+    table = lifecycle.profit_by_tenure(tx, margin=0.5, period_days=91, cost_per_order=1.0)
+    assert table.index.tolist() == [(0, 0), (3, 0), (3, 1), (3, 2), (3, 3)]  # a's 335 days are 3 quarters
+    assert table["profit"].tolist() == [9.0, 4.0, 0.0, 0.0, 14.0]
+    assert table["orders"].tolist() == [1, 1, 0, 0, 1]
+    with pytest.raises(DataError, match=re.escape("margin is the share of each purchase kept as profit, between 0 "
+                                                  "and 1 (30 % = 0.30), got 30")):
+        lifecycle.profit_by_tenure(tx, margin=30)
+    with pytest.raises(DataError, match="period_days must be a whole number of days of at least 1"):
+        lifecycle.profit_by_tenure(tx, margin=0.3, period_days=0)
+    with pytest.raises(DataError, match="column 'amount' is missing"):
+        lifecycle.profit_by_tenure(tx.drop(columns="amount"), margin=0.3)
 
 
 def test_clv_errors_name_the_argument():

@@ -207,6 +207,8 @@ def test_lifecycle_curve_and_alert_chart_draw():
 def test_plots_name_the_missing_column():
     with pytest.raises(DataError, match="column 'pyramid' is missing"):
         plots.customer_pyramid(pd.DataFrame({"value": [1.0]}))
+    with pytest.raises(DataError, match="column 'profit_per_customer' is missing"):
+        plots.profit_by_tenure_plot(pd.DataFrame({"lifetime_periods": [0], "period": [0], "customers": [1]}))
     with pytest.raises(DataError, match="column 'status' is missing"):
         plots.alert_chart(pd.DataFrame({"cycle_days": [1.0], "recency_days": [2]}))
 
