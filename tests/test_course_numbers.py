@@ -7,7 +7,7 @@ segmentation essay ("essay"), Hughes (1994) for RFM, and the Quansheng case.
 import pandas as pd
 import pytest
 
-from crmlib import churn, clv, datasets, lifecycle, rfm, value
+from crmlib import churn, clv, datasets, lifecycle, rfm, segment, value
 
 # -- 2. Customer lifecycle ---------------------------------------------------------------------
 
@@ -224,6 +224,25 @@ def test_cdnow_illustrative_pyramid_30_percent_margin_4_dollars_an_order_lead_is
 def test_essay_20_80_rule_top_20_percent_share_of_value():
     values = pd.Series([80.0] + [5.0] * 4)  # 1 of 5 customers = 20 %, 80 of 100 = 80 %
     assert value.pareto_share(values, top=0.2) == pytest.approx(0.80)
+
+
+def test_essay_step_3_cdnow_top_5_percent_buy_many_cds_at_a_time_and_are_not_bargain_hunters():
+    """Chapter 7, steps 1 and 3 on CDNOW (rows of 0 dollars left out): medians by value group."""
+    paid = datasets.load_cdnow_master().query("amount > 0")
+    habits = segment.purchase_habits(paid, items="cds")
+    assert len(habits) == 23_502
+    tiers = value.value_tiers(paid.groupby("customer_id")["amount"].sum())["tier"]
+    top5 = tiers.isin(["top", "high"]).reindex(habits.index)
+    bottom80 = (tiers == "low").reindex(habits.index)
+    assert top5.sum() == 1_175 and bottom80.sum() == 18_802
+    assert habits.loc[top5, "items_per_order"].median() == pytest.approx(3.44, abs=0.005)
+    assert habits.loc[bottom80, "items_per_order"].median() == pytest.approx(1.33, abs=0.005)
+    assert habits.loc[top5, "price_per_item"].median() == pytest.approx(14.84, abs=0.005)
+    assert habits.loc[bottom80, "price_per_item"].median() == pytest.approx(14.17, abs=0.005)
+    assert habits.loc[top5, "tenure_days"].median() == 450
+    assert (habits.loc[top5, "items_per_order"] >= 3).mean() == pytest.approx(0.63, abs=0.005)
+    assert (habits.loc[top5, "price_per_item"] < 12.70).mean() == pytest.approx(0.07, abs=0.005)
+    assert (habits.loc[bottom80, "price_per_item"] < 12.70).mean() == pytest.approx(0.28, abs=0.005)
 
 
 # -- 6. RFM (Hughes 1994) ----------------------------------------------------------------------

@@ -179,6 +179,22 @@ def test_profit_by_tenure_counts_every_period_of_every_lifetime_and_checks_its_a
         lifecycle.profit_by_tenure(tx.drop(columns="amount"), margin=0.3)
 
 
+def test_purchase_habits_counts_same_day_purchases_as_one_day_and_checks_the_items():
+    tx = pd.DataFrame({"customer_id": ["a", "a", "a", "a"], "cds": [1, 1, 2, 4],
+                       "date": ["2024-01-01", "2024-01-01", "2024-01-05", "2024-01-13"],
+                       "amount": [10.0, 10.0, 20.0, 40.0]})
+    habits = segment.purchase_habits(tx, items="cds")
+    assert habits.loc["a"].to_dict() == {"tenure_days": 12, "mean_gap_days": 6.0, "gap_cv": pytest.approx(1 / 3),
+                                         "items_per_order": 2.0, "price_per_item": 10.0}
+    assert segment.purchase_habits(tx).columns.tolist() == list(segment.HABIT_COLUMNS[:3])
+    with pytest.raises(DataError, match="column 'units' is missing"):
+        segment.purchase_habits(tx, items="units")
+    with pytest.raises(DataError, match="column 'cds': every purchase needs a positive number of units"):
+        segment.purchase_habits(tx.assign(cds=[1, 0, 2, 4]), items="cds")
+    with pytest.raises(DataError, match="statistic must be 'mean' or 'median', got 'mode'"):
+        segment.segment_profiles(habits, pd.Series(["x"], index=habits.index), statistic="mode")
+
+
 def test_clv_errors_name_the_argument():
     with pytest.raises(DataError, match=re.escape("discount_rate = 8 looks like a percentage: write 10 % as 0.10")):
         clv.pvifa(8, 10)
