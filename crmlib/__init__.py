@@ -19,6 +19,7 @@ module             what it computes                                             
 ``btyd``           the repeat-buying summary x, t_x, T of each customer             9
 ``models``         BG/NBD, Gamma-Gamma, shifted-beta-geometric; checks of a fit     9
 ``response``       how well a score ranks customers: ranking AUC, gains table       9
+``sql``            the RFM query in SQL, run on DuckDB or Spark (needs [scale])     13
 ``datasets``       loaders for ``datasets/`` and the synthetic generators           all
 ``plots``          the course's figures; each returns the Axes                      all
 ``widgets``        ipywidgets explorers                                             3, 4, 5, 7
