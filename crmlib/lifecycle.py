@@ -147,16 +147,9 @@ def profit_curve(points_per_phase: int = 25) -> pd.DataFrame:
     return pd.DataFrame({"time": time, "phase": phase, "profit": profit})
 
 
-def profit_by_tenure(
-    transactions: pd.DataFrame,
-    margin: float,
-    period_days: int = 91,
-    cost_per_order: float = 0.0,
-    customer: str = "customer_id",
-    date: str = "date",
-    amount: str = "amount",
-    returns: str = "error",
-) -> pd.DataFrame:
+def profit_by_tenure(transactions: pd.DataFrame, margin: float, period_days: int = 91, cost_per_order: float = 0.0,
+                     customer: str = "customer_id", date: str = "date", amount: str = "amount",
+                     returns: str = "error") -> pd.DataFrame:
     """Profit per customer in each period of the relationship, for customers grouped by lifetime length.
 
     The empirical test of the inverted U (倒U型): does a customer's profit rise through the
