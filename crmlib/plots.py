@@ -27,37 +27,49 @@ def _axes(ax, figsize=(6, 4)):
     return ax
 
 
-def customer_pyramid(tiers: pd.DataFrame, ax=None):
-    """The customer pyramid: one band per tier, widest (lead) at the bottom, labelled with counts.
+def customer_pyramid(levels: pd.DataFrame, ax=None, title: str | None = None):
+    """Customers in bands, one per level, the last level widest at the bottom, labelled with counts.
 
-    ``tiers`` is the output of :func:`crmlib.value.value_tiers` (needs ``pyramid`` and ``value``).
+    ``levels`` is the output of :func:`crmlib.value.profitability_pyramid` (a ``pyramid`` column:
+    the customer pyramid by profitability, lead at the bottom) or of
+    :func:`crmlib.value.value_tiers` (a ``tier`` column: size tiers such as top / high / mid /
+    low). Each band says how many customers it holds and their share of the total value; in the
+    pyramid the lead band's share is negative (the firm loses money on them).
 
-    >>> from crmlib.value import value_tiers
+    >>> from crmlib.value import profitability_pyramid, value_tiers
     >>> ax = customer_pyramid(value_tiers(pd.Series(range(1000, 0, -1), dtype=float)))
+    >>> ax.texts[0].get_text(), ax.get_title()
+    ('low: 800 customers, 64% of value', 'Size tiers (ranked by value)')
+    >>> ax = customer_pyramid(profitability_pyramid(pd.Series([90.0, 50, 20, 10, 5, -25])))
     >>> ax.texts[0].get_text()
-    'lead: 800 customers, 64% of value'
+    'lead: 1 customers, -17% of value'
     """
-    require_columns(tiers, ("pyramid", "value"), "the tiers",
-                    "pass the output of crmlib.value.value_tiers() with four tiers")
+    column = next((name for name in ("pyramid", "tier") if name in levels), "pyramid")
+    require_columns(levels, (column, "value"), "the levels",
+                    "pass the output of crmlib.value.profitability_pyramid() or crmlib.value.value_tiers()")
     ax = _axes(ax)
-    summary = tiers.groupby("pyramid", observed=False)["value"].agg(["size", "sum"])
+    summary = levels.groupby(column, observed=False)["value"].agg(["size", "sum"])
     total_value = summary["sum"].sum()
-    levels = list(summary.index)[::-1]  # lead at the bottom
-    for level_number, level in enumerate(levels):
-        half_bottom = 1.0 - level_number / len(levels)
-        half_top = 1.0 - (level_number + 1) / len(levels)
+    names = list(summary.index)[::-1]  # the last level (lead, low) at the bottom
+    shades = plt.get_cmap("Blues")(np.linspace(0.35, 0.85, len(names)))
+    for level_number, level in enumerate(names):
+        half_bottom = 1.0 - level_number / len(names)
+        half_top = 1.0 - (level_number + 1) / len(names)
         xs = [-half_bottom, half_bottom, half_top, -half_top]
         ys = [level_number, level_number, level_number + 1, level_number + 1]
-        ax.fill(xs, ys, color=PYRAMID_COLOURS.get(level, "#cccccc"), edgecolor="white", linewidth=2)
+        colour = PYRAMID_COLOURS.get(level, shades[level_number]) if column == "pyramid" else shades[level_number]
+        ax.fill(xs, ys, color=colour, edgecolor="white", linewidth=2)
         size, value = summary.loc[level, "size"], summary.loc[level, "sum"]
         share = value / total_value if total_value else 0
         # the label stands beside the band, where even the narrow top band leaves room for it
         ax.text(half_bottom * 0.5 + 0.58, level_number + 0.5, f"{level}: {size:,} customers, {share:.0%} of value",
                 ha="left", va="center", fontsize=9)
     ax.set_xlim(-1.05, 2.6)
-    ax.set_ylim(0, len(levels))
+    ax.set_ylim(0, len(names))
     ax.axis("off")
-    ax.set_title("The customer pyramid")
+    if title is None:
+        title = "The customer pyramid (by profitability)" if column == "pyramid" else "Size tiers (ranked by value)"
+    ax.set_title(title)
     return ax
 
 
@@ -271,6 +283,36 @@ def lifecycle_profit_curve(curve: pd.DataFrame, ax=None):
     ax.set_xticks([])
     ax.set_ylabel("profit from the customer (peak = 1)")
     ax.set_title("Customer profit over the relationship")
+    return ax
+
+
+def profit_by_tenure_plot(table: pd.DataFrame, ax=None, period_name: str = "period"):
+    """Profit per customer in each period of the relationship, one line per lifetime length.
+
+    ``table`` is the output of :func:`crmlib.lifecycle.profit_by_tenure`. If the inverted U held,
+    the lines of long-lived customers would rise through the middle periods and fall at the end;
+    the lifetime group with a single period is drawn as a point.
+
+    >>> from crmlib.lifecycle import profit_by_tenure
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [10.0, 20.0, 5.0],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-05-01", "2024-01-01"])})
+    >>> ax = profit_by_tenure_plot(profit_by_tenure(tx, margin=0.5))
+    >>> ax.get_legend_handles_labels()[1]
+    ['lifetime 0 periods (1 customers)', 'lifetime 1 periods (1 customers)']
+    """
+    require_columns(table.reset_index(), ("lifetime_periods", "period", "customers", "profit_per_customer"),
+                    "the table", "pass the output of crmlib.lifecycle.profit_by_tenure()")
+    ax = _axes(ax, figsize=(7, 4.2))
+    flat = table.reset_index()
+    for number, (lifetime, group) in enumerate(flat.groupby("lifetime_periods")):
+        label = f"lifetime {lifetime} {period_name}s ({int(group['customers'].iloc[0]):,} customers)"
+        ax.plot(group["period"], group["profit_per_customer"], marker="o", color=f"C{number % 10}", label=label)
+    ax.axhline(0, color="0.6", linewidth=0.8)
+    ax.set_xlabel(f"{period_name} of the relationship (0 = the first purchase's)")
+    ax.set_ylabel(f"profit per customer in the {period_name}")
+    ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
+    ax.legend(fontsize=8, title="lifetime: first to last purchase", title_fontsize=8)
+    ax.set_title("Profit over the relationship, by lifetime")
     return ax
 
 

@@ -95,9 +95,10 @@ def rfm_bins_explorer(table: pd.DataFrame) -> widgets.VBox:
 
 
 def tier_explorer(values: pd.Series) -> widgets.VBox:
-    """Tier cut-offs -> customers and share of value in each tier, drawn as the pyramid.
+    """Tier cut-offs -> customers and share of value in each size tier, drawn as bands.
 
-    Three sliders set the shares of customers in the top, high and mid tiers; the rest is low.
+    Three sliders set the shares of customers in the top, high and mid tiers; the rest is low
+    (:func:`crmlib.value.value_tiers`). These are size tiers, not the profitability pyramid.
     """
     top = widgets.FloatSlider(value=0.01, min=0.01, max=0.10, step=0.01, description="top", readout_format=".0%")
     high = widgets.FloatSlider(value=0.04, min=0.01, max=0.20, step=0.01, description="high", readout_format=".0%")
