@@ -666,14 +666,15 @@ def targeting_profit_plot(tables, ax=None):
 
     ``tables`` is one output of :func:`crmlib.uplift.targeting_table` or a dict of them by name
     (targeting by uplift, by churn risk, ...); each curve's highest point, the best number of
-    offers for that ranking, is marked and labelled with its profit.
+    offers for that ranking, is marked, and the legend gives it with its profit (no offers at
+    all when no number of offers makes a profit).
 
     >>> from crmlib.uplift import targeting_table
     >>> uplift = pd.Series([0.0, 0.2, 0.05])
     >>> tables = {"by risk": targeting_table([0.9, 0.5, 0.1], uplift, 500.0, 30.0),
     ...           "by uplift": targeting_table(uplift, uplift, 500.0, 30.0)}
-    >>> [text.get_text() for text in targeting_profit_plot(tables).texts]
-    ['40', '70']
+    >>> targeting_profit_plot(tables).get_legend_handles_labels()[1]
+    ['by risk: best 2 offers, profit 40', 'by uplift: best 1 offer, profit 70']
     """
     tables = tables if isinstance(tables, dict) else {"ranking": tables}
     ax = _axes(ax, figsize=(6, 4))
@@ -682,16 +683,15 @@ def targeting_profit_plot(tables, ax=None):
                         "pass the output of crmlib.uplift.targeting_table()")
         k = np.concatenate([[0], table.index.to_numpy()])
         profit = np.concatenate([[0.0], table["incremental_profit"].to_numpy()])
-        (line,) = ax.plot(k, profit, label=name)
         best = int(np.argmax(profit))
+        offers = f"{k[best]:,} offer{'' if k[best] == 1 else 's'}"
+        (line,) = ax.plot(k, profit, label=f"{name}: best {offers}, profit {profit[best]:,.0f}")
         ax.plot(k[best], profit[best], "o", color=line.get_color())
-        ax.annotate(f"{profit[best]:,.0f}", (k[best], profit[best]), textcoords="offset points", xytext=(4, 4),
-                    fontsize=8, color=line.get_color())
     ax.axhline(0, color="0.6", lw=0.8)
     ax.set_xlabel("offers sent, highest scores first")
     ax.set_ylabel("expected incremental profit")
     ax.xaxis.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
     ax.yaxis.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
-    ax.legend(loc="best")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=8)
     ax.set_title("Whom to send the offer: expected incremental profit")
     return ax

@@ -249,7 +249,7 @@ def required_sample_size(base_rate: float, effect: float, power: float = 0.8, co
     A two-sided test at the given confidence, which finds a true effect δ = p_T - p_C with
     probability ``power``, needs
 
-        N = (z_(1-α/2) + z_power)² × (p_T (1 - p_T) / s + p_C (1 - p_C) / (1 - s)) / δ²
+        N = (z(1 - α/2) + z(power))² × (p_T (1 - p_T) / s + p_C (1 - p_C) / (1 - s)) / δ²
 
     customers in all, with p_C = ``base_rate`` the control group's rate, p_T = p_C + δ, s the
     share of customers treated and α = 1 - confidence; s N of them treated and (1 - s) N in the
@@ -637,8 +637,8 @@ def targeting_table(score, uplift, value, cost) -> pd.DataFrame:
     Customers are taken in the order of ``score``, highest first (ties in the order given); the
     k-th row adds the k-th customer:
 
-    - ``customer``: the customer's label, ``score``, ``uplift`` and ``profit`` = uplift × value
-      - cost (:func:`incremental_profit`);
+    - ``customer``: the customer's label; ``score``; ``uplift``; ``profit``, the customer's
+      uplift × value minus the cost (:func:`incremental_profit`);
     - ``share`` = k / n;
     - ``expected_saved`` = the sum of the top k uplifts: the customers the offers are expected to
       change (to keep, for a retention offer);

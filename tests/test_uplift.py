@@ -366,6 +366,11 @@ def test_targeting_profit_plot_marks_each_best_number_of_offers():
     ax = plots.targeting_profit_plot(tables)
     marks = [line.get_xydata()[0].tolist() for line in ax.lines if line.get_marker() == "o"]
     assert marks == [[2.0, 40.0], [1.0, 70.0]]
+    assert ax.get_legend_handles_labels()[1] == ["by risk: best 2 offers, profit 40",
+                                                 "by uplift: best 1 offer, profit 70"]
+    plt.close(ax.figure)
+    losing = targeting_table([1.0, 2.0], [0.0, 0.01], 500.0, 30.0)  # no offer pays: the best is none
+    assert plots.targeting_profit_plot(losing).get_legend_handles_labels()[1] == ["ranking: best 0 offers, profit 0"]
     plt.close(ax.figure)
 
 
