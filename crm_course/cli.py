@@ -64,6 +64,12 @@ def _start(args) -> None:
     start(args.exercise)
 
 
+def _check(args) -> None:
+    from crm_course.check import check
+
+    check(*args.notebook)
+
+
 def _clean(args) -> None:
     from crm_course.workspace import clean
 
@@ -138,6 +144,8 @@ COMMANDS: dict[str, tuple[str, Callable, Callable[[argparse.ArgumentParser], Non
     "site": ("build the course website into _build/html/ (make site)", _site, None),
     "start": ("make a working copy of an exercise in my-work/ (never overwritten)", _start,
               lambda p: p.add_argument("exercise", help="the exercise, e.g. ex03")),
+    "check": ("grade your own exercise notebook with every test, hidden ones included (nothing is written)",
+              _check, lambda p: p.add_argument("notebook", nargs="+", help="exercise notebooks (in my-work/)")),
     "where": ("say where the chapters, exercises, demo class and site are", _where, None),
     "clean": ("remove build output only (make clean): never a gradebook, submission or my-work/", _clean, None),
     "new-term": ("make a folder outside the repository the course root of one class's term", _new_term,

@@ -77,6 +77,11 @@ def grade(assignment: str, *, term=None, students: list[str] | None = None, forc
     from crm_course.sandbox import sandbox_problem
 
     term = Path(term).resolve() if term is not None else find_term()
+    try:  # nbgrader itself would only log a broken configuration and grade without it
+        term_api(term)
+    except Exception as error:
+        raise CourseError(f"{term / 'nbgrader_config.py'} has an error, so nothing was graded: "
+                          f"{type(error).__name__}: {error}") from None
     if not (term / "source" / assignment).is_dir():
         known = sorted(p.name for p in (term / "source").iterdir() if p.is_dir())
         raise CourseError(f"no assignment {assignment!r} in {term / 'source'}: the term has {', '.join(known)}")

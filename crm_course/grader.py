@@ -42,17 +42,19 @@ class GuardedExecute(Execute):
 
     max_kernel_restarts = Integer(2, help="Kernel restarts allowed per notebook").tag(config=True)
     max_output_chars = Integer(20_000, help="Characters of output kept per cell (-1: all)").tag(config=True)
-    sandbox = Enum(["bubblewrap", "off"], default_value="bubblewrap",
-                   help="Run each submission in the bubblewrap sandbox (crm_course.sandbox), or 'off' "
-                        "(only for submissions you trust)").tag(config=True)
+    sandbox = Enum(["bubblewrap", "if-available", "off"], default_value="bubblewrap",
+                   help="Run each submission in the bubblewrap sandbox (crm_course.sandbox): 'bubblewrap' "
+                        "(required: grading refuses where it cannot run), 'if-available' (the course's own "
+                        "builds: the demo class and the tests), or 'off' (only for submissions you trust)"
+                   ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         from nbclient import NotebookClient
 
         NotebookClient.__init__(self, nb, km)
-        if self.sandbox == "bubblewrap":
-            from crm_course.sandbox import SandboxedKernelManager
+        from crm_course.sandbox import SandboxedKernelManager, sandbox_problem
 
+        if self.sandbox == "bubblewrap" or (self.sandbox == "if-available" and sandbox_problem() is None):
             self.kernel_manager_class = SandboxedKernelManager
         else:
             self.log.warning(UNSANDBOXED)
@@ -154,7 +156,7 @@ def _cut(text: str, budget: int) -> tuple[str, int]:
     return text[:budget] + note, 0
 
 
-def configure_grading(c, *, timeout: int = 10) -> None:
+def configure_grading(c, *, timeout: int = 10, sandbox: str = "bubblewrap") -> None:
     """The course's grading settings, written into the nbgrader configuration ``c``.
 
     - a deleted test cell is put back (from the gradebook's copy) and run
@@ -162,7 +164,8 @@ def configure_grading(c, *, timeout: int = 10) -> None:
     - each cell may run ``timeout`` seconds, then it is interrupted and the rest of the notebook
       is still graded (an infinite loop costs one timeout for every cell that runs the looping
       code, so keep it short; the exercises' cells run in well under a second);
-    - the autograder runs :class:`GuardedExecute` in the sandbox (``GuardedExecute.sandbox``);
+    - the autograder runs :class:`GuardedExecute` in the sandbox (``GuardedExecute.sandbox``:
+      ``sandbox`` is "bubblewrap" for a term, "if-available" for the course's own builds);
     - a cell keeps at most 20,000 characters and 1,000 lines of output;
     - the student version gets nbgrader's stubs ("# YOUR CODE HERE", "YOUR ANSWER HERE").
 
@@ -189,7 +192,7 @@ def configure_grading(c, *, timeout: int = 10) -> None:
     c.Execute.extra_arguments = ["--IPKernelApp.log_level=CRITICAL"]
     c.GuardedExecute.max_kernel_restarts = 2
     c.GuardedExecute.max_output_chars = 20_000
-    c.GuardedExecute.sandbox = "bubblewrap"
+    c.GuardedExecute.sandbox = sandbox
     c.LimitOutput.max_lines = 1000
     c.Autograde.autograde_preprocessors = [
         GuardedExecute,

@@ -24,6 +24,20 @@ def cell(nb, grade_id: str):
     raise KeyError(grade_id)
 
 
+def region(source: str, begin: str, end: str) -> list[str]:
+    """The lines of ``source`` between a line holding ``begin`` and one holding ``end`` (every such
+    region, the marker lines left out), as written."""
+    lines, inside = [], False
+    for line in source.splitlines():
+        if begin in line:
+            inside = True
+        elif end in line:
+            inside = False
+        elif inside:
+            lines.append(line)
+    return lines
+
+
 def release_and_source(root: Path, assignment: str, notebook: str | None = None):
     notebook = notebook or assignment
     released = notebooks.read_notebook(root / "exercises" / assignment / f"{notebook}.ipynb")
@@ -32,12 +46,16 @@ def release_and_source(root: Path, assignment: str, notebook: str | None = None)
 
 
 # Answers of ex03 computed another valid way: lists instead of arrays, a Series, float32, ints,
-# values rounded to the cent, the cohort table transposed (years as rows) with its rows reversed.
+# values rounded to the cent, the cohort table transposed (years as rows) with its rows reversed,
+# text with other capitals and spaces.
 OTHER_WAY = {
     "q1_discounting_answer": """
 factors = [1.1 ** t for t in range(1, 6)]
 present_values = pd.Series([1000 / f for f in factors], index=range(1, 6))
 total_value = round(float(present_values.sum()), 2)
+""",
+    "q2_predict_answer": """
+pvifa_range = " Below 10 "
 """,
     "q2_pvifa_answer": """
 annuity_factor = np.float32(sum(1 / 1.08 ** t for t in range(1, 21)))
@@ -52,9 +70,17 @@ cohort_table = crmlib.clv.cohort_ltv_table(**inputs).iloc[::-1].T
 ltv_year1 = int(round(cohort_table.loc["year 1", "ltv"]))
 ltv_year3 = round(cohort_table.loc["year 3", "ltv"], 2)
 """,
-    "q5_retention_answer": """
+    "q5_find_the_error_answer": """
+first_wrong_line = 5.0
 changed = dict(crmlib.datasets.load_cohort_ltv_inputs(), retention=[0.70, 0.80, 0.85])
 ltv_year3_welcome = round(float(crmlib.clv.cohort_ltv_table(**changed).loc["ltv"].iloc[-1]), 2)
+""",
+    "q6_budget_answer": """
+ltv = {r: crmlib.clv.cohort_ltv_table(**dict(crmlib.datasets.load_cohort_ltv_inputs(), retention=[r, 0.8, 0.85]))
+       .loc["ltv", "year 3"] for r in (0.60, 0.65, 0.70)}
+gains = pd.Series({"call": 10_000 * (ltv[0.65] - ltv[0.60] - 4), "gift": 10_000 * (ltv[0.70] - ltv[0.60] - 10)})
+chosen_offer = gains.idxmax().upper()
+chosen_net_gain = int(round(gains.max()))
 """,
 }
 
@@ -67,6 +93,12 @@ ltv_year1 = cohort_table.loc["ltv", "year 1"]
 ltv_year3 = cohort_table.loc["ltv", "year 3"]
 """
 WRONG_Q4_MESSAGE = "cohort_table first differs in column 'year 2', row 'discount_factor': 1.1 where 1.2 was expected."
+
+
+def _replaced(source: str, old: str, new: str) -> str:
+    """``source`` with ``old`` replaced, which must be there (the solution may have changed)."""
+    assert old in source, f"the solution no longer holds {old!r}: update tests/grading_helpers.py"
+    return source.replace(old, new)
 
 
 def pilot_submissions(released, source) -> dict[str, object]:
@@ -96,17 +128,16 @@ def pilot_submissions(released, source) -> dict[str, object]:
     nb = copy.deepcopy(correct)
     nb.cells.remove(cell(nb, "q1_discounting_hidden"))
     answer = cell(nb, "q1_discounting_answer")
-    answer.source = answer.source.replace("discount_factors(0.10, 5)", "discount_factors(0.10, 5, timing='start')")
+    answer.source = _replaced(answer.source, "np.arange(1, 6)", "np.arange(0, 5)")
     subs["deleted_test"] = nb
 
-    # Question 3's hidden test cell and question 2's sanity test edited to pass anything, and
-    # question 3 answered wrong (first year counted in full, still below 48,000: the sanity test
-    # passes): the original cells must come back.
+    # Question 3's hidden test cell and question 2's value check edited to pass anything, and
+    # question 3 answered wrong (the first year counted in full): the original cells must come back.
     nb = copy.deepcopy(correct)
     cell(nb, "q3_lifetime_value_hidden").source = "pass  # nothing to see here"
     cell(nb, "q2_pvifa_sanity").source = "assert True"
     answer = cell(nb, "q3_lifetime_value_answer")
-    answer.source = answer.source.replace("discount_rate=0.08, years=20)", "discount_rate=0.08, years=20) * 1.08")
+    answer.source = _replaced(answer.source, "yearly_profit * annuity_factor", "yearly_profit * annuity_factor * 1.08")
     subs["edited_test"] = nb
 
     # The kernel dies in question 3's answer.

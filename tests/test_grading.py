@@ -17,18 +17,19 @@ import io
 import re
 import sqlite3
 import warnings
-from contextlib import redirect_stderr
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from grading_helpers import PILOT, WRONG_Q4_MESSAGE, cell, pilot_submissions, region, release_and_source, submit
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from crm_course import demo, errors, exercises, gradebook, grader, nbgrader_api, notebooks, submissions
 from crmlib import grading
 from crmlib.grading import CheckFailed
-
-from grading_helpers import PILOT, WRONG_Q4_MESSAGE, cell, pilot_submissions, release_and_source, submit
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = nbgrader_api.assignment_names(ROOT / "solutions")
@@ -155,7 +156,8 @@ def test_check_table_names_the_first_cell_that_differs_and_its_row_hint():
     message = failure(grading.check_table, "cohort_table", wrong, expected,
                       row_hints={"retention_rate": "the inputs' retention list: year 1's is 0.60."})
     first_line = message.splitlines()[0]
-    assert first_line == "cohort_table first differs in column 'year 1', row 'retention_rate': 0.5 where 0.6 was expected."
+    assert first_line == ("cohort_table first differs in column 'year 1', row 'retention_rate': "
+                          "0.5 where 0.6 was expected.")
     assert "Row 'retention_rate': the inputs' retention list: year 1's is 0.60." in message
     assert "'customers'" in message.splitlines()[1]  # every row that differs is listed
 
@@ -177,7 +179,8 @@ def test_checks_stay_silent_on_stderr_even_when_pandas_would_warn():
     with redirect_stderr(err), warnings.catch_warnings():
         warnings.simplefilter("always")
         with pytest.raises(CheckFailed):
-            grading.check_series("m", pd.Series(["1", "x", None], index=[1, 2, 3]), pd.Series([1.0, 2.0, 3.0], index=[1, 2, 3]))
+            grading.check_series("m", pd.Series(["1", "x", None], index=[1, 2, 3]),
+                                 pd.Series([1.0, 2.0, 3.0], index=[1, 2, 3]))
         with pytest.raises(CheckFailed):
             grading.check_values("v", np.array([np.inf, 1.0]), [1.0, 1.0])
     assert err.getvalue() == ""
@@ -186,6 +189,222 @@ def test_checks_stay_silent_on_stderr_even_when_pandas_would_warn():
 def test_a_failed_check_shows_only_its_message_in_a_notebook():
     error = CheckFailed("ltv_year3 = 23 but it should be 66.08.")
     assert error._render_traceback_() == ["\x1b[0;31mCheckFailed\x1b[0m: ltv_year3 = 23 but it should be 66.08."]
+
+
+# ------------------------------------------------------------------------------------------------
+# Visible value checks: fingerprints instead of answers
+
+
+def test_a_fingerprint_is_a_short_digest_of_the_rounded_value_salted_with_the_name():
+    fp = grading.fingerprint(9.818147, 4, "annuity_factor")
+    assert fp == "d820c7400ac9"  # pinned: a notebook holds it written out
+    assert grading.fingerprint(9.8181, 4, "annuity_factor") == fp  # rounded to the stated 4 decimals
+    assert grading.fingerprint(np.float32(9.818147), 4, "annuity_factor") == fp
+    assert grading.fingerprint(9.8182, 4, "annuity_factor") != fp
+    assert grading.fingerprint(9.818147, 4, "pvifa") != fp  # salted with the name
+    assert grading.fingerprint(9.818147, 3, "annuity_factor") != fp
+    assert grading.fingerprint(-0.0001, 2, "x") == grading.fingerprint(0.0, 2, "x")  # -0.00 is 0.00
+    assert grading.fingerprint(1234.5, -2, "x") == grading.fingerprint(1200, -2, "x")  # to hundreds
+
+
+def test_fingerprints_of_sequences_series_tables_and_text():
+    assert grading.fingerprint([1.1, 1.21], 2, "f") == grading.fingerprint(np.array([1.1, 1.21]), 2, "f")
+    assert grading.fingerprint([1.1, 1.21], 2, "f") != grading.fingerprint([1.21, 1.1], 2, "f")  # in order
+    scores = pd.Series([5, 4, 1], index=[17, 18, 19])
+    assert grading.fingerprint(scores, 0, "R") == grading.fingerprint(scores.iloc[::-1], 0, "R")  # any row order
+    assert grading.fingerprint(scores, 0, "R") != grading.fingerprint(scores.set_axis([17, 19, 18]), 0, "R")
+    table = pd.DataFrame({"year 1": [1.0, -12.0], "year 2": [0.6, 23.0]}, index=["customers", "ltv"])
+    prints = grading.fingerprint(table, 2, "cohort")
+    assert list(prints) == ["year 1", "year 2"] and all(len(p) == 12 for p in prints.values())
+    assert grading.fingerprint(table.iloc[::-1], 2, "cohort") == prints
+    assert grading.fingerprint(" Gold", None, "tier") == grading.fingerprint("gold", None, "tier")
+    with pytest.raises(TypeError, match="digits="):
+        grading.fingerprint(9.8, None, "annuity_factor")
+    with pytest.raises(TypeError, match="name"):
+        grading.fingerprint(9.8, 2, "")
+
+
+def test_a_visible_check_passes_a_right_answer_and_fails_a_wrong_one_without_showing_the_answer(capsys):
+    fp = grading.fingerprint(3790.7868, 2, "total_value")
+    grading.check_number("total_value", 3790.786769, fingerprint=fp, digits=2, unit=" yuan")
+    assert capsys.readouterr().out == "✓ total_value = 3,790.79 yuan: right to 2 decimals.\n"
+    message = failure(grading.check_number, "total_value", 3790.786769 * 1.1, fingerprint=fp, digits=2,
+                      unit=" yuan", hint="add up the present values (chapter 3, 'Discounting').")
+    assert message == ("total_value = 4,169.87 yuan is not right yet (checked to 2 decimals).\n"
+                       "  How to look for it: add up the present values (chapter 3, 'Discounting').")
+    assert "3,790" not in message and "3790" not in message
+
+
+@pytest.mark.parametrize("cents", range(0, 100_000, 997))
+def test_a_right_answer_never_fails_at_a_rounding_boundary(cents):
+    # x.xx5 exactly: float noise of either sign, in the author's value or the student's, must not matter
+    boundary = cents / 100 + 0.005
+    for author in (boundary, boundary * (1 + 1e-15), boundary - 1e-12):
+        fp = grading.fingerprint(author, 2, "v")
+        for student in (boundary, boundary + 1e-12, boundary - 1e-12, boundary * (1 - 1e-14)):
+            grading.check_number("v", student, fingerprint=fp, digits=2)
+    grading.check_values("v", [boundary + 1e-12, boundary - 1e-12],
+                         fingerprint=grading.fingerprint([boundary, boundary], 2, "v"), digits=2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(min_value=-1e7, max_value=1e7, allow_nan=False), st.integers(min_value=-1, max_value=5),
+       st.floats(min_value=-1e-12, max_value=1e-12))
+def test_any_right_value_passes_its_visible_check_and_the_same_times_1_1_fails(expected, digits, noise):
+    assume(abs(expected) < 10.0 ** (10 - digits))  # a precision of at most 10 significant digits
+    fp = grading.fingerprint(expected, digits, "answer")
+    with redirect_stdout(io.StringIO()):
+        grading.check_number("answer", expected * (1 + noise), fingerprint=fp, digits=digits)
+    assume(abs(expected) * 0.1 > 2 * 10.0 ** -digits)  # 1.1 x must differ at the stated precision
+    with pytest.raises(CheckFailed, match="is not right yet"):
+        grading.check_number("answer", expected * 1.1, fingerprint=fp, digits=digits)
+
+
+def test_visible_checks_give_the_diagnoses_that_need_no_answer():
+    def fp(value, name="share", digits=3):
+        return grading.fingerprint(value, digits, name)
+
+    assert "100 times too large: is a percentage written as 10 instead of 0.10?" in failure(
+        grading.check_number, "share", 12.5, fingerprint=fp(0.125), digits=3)
+    assert "100 times too small" in failure(grading.check_number, "share", 0.125, fingerprint=fp(12.5), digits=3)
+    assert "Only the sign is wrong" in failure(grading.check_number, "ltv_year1", 12.0,
+                                               fingerprint=fp(-12.0, "ltv_year1", 2), digits=2)
+    message = failure(grading.check_number, "annuity_factor", 10.603599, fingerprint=fp(9.818147, "annuity_factor", 4),
+                      digits=4, period_factor=1.08)
+    assert "off by exactly one period (a factor of 1.08)" in message
+    # a sequence that grows by a constant factor is recognised as shifted without being told the factor
+    factors = [1.1 ** t for t in range(1, 6)]
+    message = failure(grading.check_values, "factors", [1.1 ** t for t in range(5)],
+                      fingerprint=fp(factors, "factors", 4), digits=4, length=5)
+    assert message.splitlines() == [
+        "factors is not right yet: at least one of its 5 values differs (checked to 4 decimals).",
+        "  It is off by exactly one period (a factor of 1.1): check whether t starts at 0 or at 1.",
+    ]
+    assert "off by exactly one period" in failure(grading.check_values, "pv", [1000 / f for f in [1.0] + factors[:4]],
+                                                  fingerprint=fp([1000 / f for f in factors], "pv", 2), digits=2)
+    assert "has 6 values but there should be 5 (one per year)" in failure(
+        grading.check_values, "factors", factors + [1.0], fingerprint=fp(factors, "factors", 4), digits=4, length=5,
+        label="year")
+
+
+def test_a_visible_check_names_a_known_mistake_by_its_fingerprint():
+    right = grading.fingerprint(23563.5538, 2, "discounted_value")
+    wrong = grading.fingerprint(25448.6381, 2, "discounted_value")
+    mistakes = {wrong: "the first year was counted in full (t = 0)."}
+    message = failure(grading.check_number, "discounted_value", 25448.638, fingerprint=right, digits=2,
+                      mistakes=mistakes)
+    assert "Likely mistake: the first year was counted in full (t = 0)." in message
+    # a wrong value may also be named as it is: it is not the answer
+    message = failure(grading.check_number, "discounted_value", 48000, fingerprint=right, digits=2,
+                      mistakes={48000: "that is the undiscounted value."})
+    assert "Likely mistake: that is the undiscounted value." in message
+    factors = grading.fingerprint([1.1, 1.21], 2, "factors")
+    message = failure(grading.check_values, "factors", [0.909091, 0.826446], fingerprint=factors, digits=2,
+                      mistakes={grading.fingerprint([0.91, 0.83], 2, "factors"): "these are 1 / (1 + i)^t."})
+    assert "Likely mistake: these are 1 / (1 + i)^t." in message
+
+
+def test_visible_checks_of_series_scores_tables_and_text(capsys):
+    status = pd.Series({101: "safe", 102: "watch", 103: "high risk"})
+    fp = grading.fingerprint(status, None, "status")
+    grading.check_series("status", status.iloc[::-1], fingerprint=fp, index=[101, 102, 103], what="status")
+    assert capsys.readouterr().out == "✓ status: right for all 3 customers.\n"
+    message = failure(grading.check_series, "status", status.replace("watch", "safe"), fingerprint=fp,
+                      index=[101, 102, 103], what="status")
+    assert message == "status is not right yet: the status of at least one of the 3 customers differs."
+    assert "Missing: customer 103." in failure(grading.check_series, "status", status.drop(103), fingerprint=fp,
+                                               index=[101, 102, 103])
+    values = pd.Series({1: 0.25, 2: 0.5})
+    assert "100 times too large" in failure(grading.check_series, "share", values * 100, digits=2,
+                                            fingerprint=grading.fingerprint(values, 2, "share"))
+
+    scores = pd.Series([5, 4, 3, 2, 1], index=[17, 18, 19, 20, 21])
+    fp = grading.fingerprint(scores, 0, "R")
+    grading.check_scores("R", scores.astype(float), fingerprint=fp, score="R")
+    assert capsys.readouterr().out == "✓ R: right for all 5 customers.\n"
+    message = failure(grading.check_scores, "R", 6 - scores, fingerprint=fp, score="R",
+                      meaning="higher R scores mean *more* recent buyers")
+    assert message.splitlines()[1] == ("  Read the other way round, the scores would be right: "
+                                       "higher R scores mean *more* recent buyers.")
+
+    _, table = _cohort()
+    rows = ["customers", "revenue", "ltv"]
+    fp = grading.fingerprint(table.loc[rows], 2, "cohort_table")
+    grading.check_table("cohort_table", table.T, fingerprint=fp, digits=2, rows=rows)  # years as rows, extra rows
+    assert "all 9 values right to 2 decimals (rows read from the columns)" in capsys.readouterr().out
+    wrong = table.copy()
+    wrong.loc["ltv", ["year 2", "year 3"]] *= 1.1
+    message = failure(grading.check_table, "cohort_table", wrong, fingerprint=fp, digits=2, rows=rows,
+                      column_label="year", hint="the cohort table (chapter 3).")
+    assert message.splitlines() == [
+        "cohort_table is not right yet in 2 of 3 years, first in year 'year 2' (checked to 2 decimals).",
+        "  Years that differ: 'year 2', 'year 3'.",
+        "  How to look for it: the cohort table (chapter 3).",
+    ]
+    assert "66.08" not in message
+
+    fp = grading.fingerprint("gold", None, "tier")
+    grading.check_text("tier", " GOLD ", fingerprint=fp)
+    assert capsys.readouterr().out == "✓ tier = 'GOLD': right.\n"
+    assert failure(grading.check_text, "tier", "brass", fingerprint=fp) == "tier = 'brass' is not right yet."
+
+
+def test_a_visible_check_is_asked_for_consistently():
+    fp = grading.fingerprint(1.0, 2, "x")
+    with pytest.raises(TypeError, match="not both"):
+        grading.check_number("x", 1.0, 1.0, fingerprint=fp, digits=2)
+    with pytest.raises(TypeError, match="digits="):
+        grading.check_number("x", 1.0, fingerprint=fp)
+    with pytest.raises(TypeError, match="rows="):
+        grading.check_table("t", pd.DataFrame({"a": [1.0]}), fingerprint={"a": fp}, digits=2)
+    # the type still comes first: a wrong type is a wrong type, whatever the fingerprint
+    assert "is the text '1', but it should be a number" in failure(grading.check_number, "x", "1", fingerprint=fp,
+                                                                   digits=2)
+
+
+def test_follow_through_says_consistent_with_your_earlier_answer(capsys):
+    grading.check_number("calls_profit", 120.0, 120.0, follows="call_list")
+    assert capsys.readouterr().out == "✓ calls_profit = 120: consistent with your earlier answer (call_list).\n"
+    grading.check_series("calls", pd.Series({1: "call"}), pd.Series({1: "call"}), follows="alerts")
+    assert "consistent with your earlier answer (alerts) for all 1 customer" in capsys.readouterr().out
+    message = failure(grading.check_number, "calls_profit", 100.0, 120.0, follows="call_list")
+    assert "computed from your earlier answer (call_list)" in message
+    assert "right" not in capsys.readouterr().out
+
+
+def test_the_checks_speak_the_language_of_their_table(monkeypatch, capsys):
+    assert grading.checks("en").check_number.__func__ is grading.check_number.__func__
+    with pytest.raises(ValueError, match="no messages for language 'xx': the checks speak 'en'"):
+        grading.checks("xx")
+    # a new language is a new table: the checks are not touched
+    table = {key: f"[{key}] " + text for key, text in grading.MESSAGES["en"].items()}
+    monkeypatch.setitem(grading.MESSAGES, "test", table)
+    monkeypatch.setitem(grading.GRAMMAR, "test", {"article": lambda word: "", "plural": lambda label, kind: label})
+    other = grading.checks("test")
+    other.check_number("ltv", 66.08, 66.08)
+    assert capsys.readouterr().out == "[passed] ✓ [number_right] ltv = 66.08: [verdict_right] right.\n"
+    with pytest.raises(CheckFailed) as info:
+        other.check_series("R", [1, 2], pd.Series([1, 2]))
+    assert str(info.value).startswith("[wrong_type] R is [type_container] a list of 2 items")
+
+
+def test_every_message_template_is_used_and_every_used_one_is_in_the_table():
+    """Every key the code asks for (the first argument of ``say``, the word kinds of ``_plural``, the
+    default words) is in the English table, and the table holds no template that no check uses."""
+    import ast
+
+    tree = ast.parse(Path(grading.__file__).read_text(encoding="utf-8"))
+    used = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+            arguments = {"say": node.args[:1], "_plural": node.args[1:2]}.get(node.func.attr, [])
+            used |= {c.value for a in arguments for c in ast.walk(a) if isinstance(c, ast.Constant)
+                     and isinstance(c.value, str)}
+        if isinstance(node, ast.FunctionDef) and node.name == "_plural" and node.args.args[0].arg == "self":
+            used |= {d.value for d in node.args.defaults}  # its default kind of word
+    table = set(grading.MESSAGES["en"])
+    assert used - table == set(), "keys missing from MESSAGES['en']"
+    assert table - used == set(), "templates that no check uses"
 
 
 # ================================================================================================
@@ -224,11 +443,11 @@ def test_exercise_follows_the_course_layout(assignment):
         grade_ids = [m["grade_id"] for m in meta if m.get("grade_id")]
         assert len(grade_ids) == len(set(grade_ids))
         assert all(re.fullmatch(r"[a-z][a-z0-9_]{3,}", g) for g in grade_ids), grade_ids
-        tests = [c for c, m in zip(nb.cells, meta) if m.get("grade") and c.cell_type == "code"]
+        tests = [c for c, m in zip(nb.cells, meta, strict=True) if m.get("grade") and c.cell_type == "code"]
         hidden = [c for c in tests if notebooks.BEGIN_HIDDEN in c.source]
         sanity = [c for c in tests if notebooks.BEGIN_HIDDEN not in c.source]
-        answers = [c for c, m in zip(nb.cells, meta) if m.get("solution") and c.cell_type == "code"]
-        written = [c for c, m in zip(nb.cells, meta) if m.get("solution") and c.cell_type == "markdown"]
+        answers = [c for c, m in zip(nb.cells, meta, strict=True) if m.get("solution") and c.cell_type == "code"]
+        written = [c for c, m in zip(nb.cells, meta, strict=True) if m.get("solution") and c.cell_type == "markdown"]
         assert len(sanity) == len(hidden) == len(answers) >= 1
         assert all(c.metadata.nbgrader.points <= 1 for c in sanity)
         assert all(c.metadata.nbgrader.points >= 1 for c in hidden)
@@ -434,20 +653,13 @@ def test_regenerating_exercises_gives_exactly_the_committed_files(tmp_path):
 
 
 def _regions(source: str, begin: str, end: str) -> list[str]:
-    lines, inside = [], False
-    for line in source.splitlines():
-        if begin in line:
-            inside = True
-        elif end in line:
-            inside = False
-        elif inside:
-            lines.append(line.strip())
-    return lines
+    return [line.strip() for line in region(source, begin, end)]
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_no_solution_text_and_no_hidden_test_in_exercises(assignment):
-    released = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "exercises" / assignment).rglob("*") if p.is_file())
+    released = "\n".join(p.read_text(encoding="utf-8")
+                         for p in (ROOT / "exercises" / assignment).rglob("*") if p.is_file())
     for marker in (notebooks.BEGIN_SOLUTION, notebooks.END_SOLUTION, notebooks.BEGIN_HIDDEN, notebooks.END_HIDDEN):
         assert marker not in released
     released_lines = {line.strip() for p in (ROOT / "exercises" / assignment).glob("*.ipynb")
@@ -479,7 +691,8 @@ def test_the_demo_class_grades_every_kind_of_submission(tmp_path, capsys):
     assert (tmp_path / "demo-class" / "grades.csv").read_text().count("\n") == 1 + len(students)
     assert len(list((tmp_path / "demo-class" / "feedback").rglob("*.html"))) == len(students)
     rows = dict(line.split(None, 1) for line in table.splitlines()[1:len(students) + 1])
-    assert rows == {"ada": "13 / 16 *", "bao": "11 / 16 *", "chen": "0 / 16"}
+    # ex03: 17 autograded points + 3 written; "partly wrong" doubles question 6's answer (3 points)
+    assert rows == {"ada": "17 / 20 *", "bao": "14 / 20 *", "chen": "0 / 20"}
 
 
 def test_executing_a_broken_notebook_names_the_notebook_and_the_cell(tmp_path):

@@ -3,8 +3,8 @@
 ``make lab`` starts JupyterLab on a temporary copy of the course, on loopback; then, as a student:
 
 1. opens the released ex03 notebook from the file browser, writes a wrong answer to question 1
-   (discount factors for t = 0..5, one year too many) and runs the notebook: the visible sanity
-   check shows its course-terms message, not a traceback;
+   (discount factors for t = 0..4, the first year discounted zero times) and runs the notebook: the
+   visible value check says the value is not right yet, in course terms, not a traceback;
 2. corrects the answer and restarts and runs the notebook: the check passes (✓);
 3. opens chapter 3, runs it, drags the LTV explorer's retention slider and sees the summary and
    the plot change;
@@ -27,26 +27,36 @@ import time
 from pathlib import Path
 
 import pytest
-
-from lab_driver import CHROMIUM, CHROMIUM_ARGS, BrowserWatch, LabServer, Student, copy_course
-from lab_driver import notebook_cell_containing, notebook_cell_index
+from lab_driver import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    BrowserWatch,
+    LabServer,
+    Student,
+    copy_course,
+    notebook_cell_containing,
+    notebook_cell_index,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "lab-e2e"
 EXERCISE = "exercises/ex03-customer-lifetime-value/ex03-customer-lifetime-value.ipynb"
 CHAPTER = "chapters/03-customer-lifetime-value.ipynb"
 
-#: The whole path, server start to stop, on the 2-core machine.
-BUDGET_SECONDS = 60
+#: A hang guard, not a speed target: the whole path (server start to stop) takes about 20-35 s on
+#: the 2-core machine, recorded in test-artifacts/lab-e2e/timing.txt; speed targets are measured
+#: in bench/, never asserted by a test on a shared machine.
+HANG_SECONDS = 300
 
-#: Question 1's answer as a student might first write it: (1 + i)^t for t = 0..5, one year too many.
+#: Question 1's answer as a student might first write it: (1 + i)^t for t = 0..4, one period off
+#: (the right length: only the value check can see it).
 WRONG_ANSWER = (
-    "factors = [(1 + 0.10) ** t for t in range(6)]\n"
+    "factors = [(1 + 0.10) ** t for t in range(5)]\n"
     "present_values = [1000 / f for f in factors]\n"
     "total_value = sum(present_values)"
 )
 #: ... and corrected: t = 1..5.
-RIGHT_ANSWER = WRONG_ANSWER.replace("range(6)", "range(1, 6)")
+RIGHT_ANSWER = WRONG_ANSWER.replace("range(5)", "range(1, 6)")
 
 #: Console errors that are not the course's and that the test tolerates, with the reason. Every
 #: other console error fails the test.
@@ -146,7 +156,7 @@ def test_student_path_in_jupyterlab(browser_available, tmp_path, artifacts):
     untolerated = [e for e in watch.console_errors
                    if not any(re.search(pattern, e) for pattern in TOLERATED_CONSOLE_ERRORS)]
     assert not untolerated, "the browser console shows errors:\n" + "\n".join(untolerated)
-    assert elapsed < BUDGET_SECONDS, f"the student's path took {elapsed:.0f} s (budget {BUDGET_SECONDS} s)"
+    assert elapsed < HANG_SECONDS, f"the student's path took {elapsed:.0f} s: something hangs (see timing.txt)"
 
 
 def _walk_the_path(student: Student, server: LabServer, course: Path) -> None:
@@ -162,7 +172,8 @@ def _walk_the_path(student: Student, server: LabServer, course: Path) -> None:
     answer = notebook_cell_index(exercise, "q1_discounting_answer")
     check = notebook_cell_index(exercise, "q1_discounting_sanity")
     _, message = _sanity_check_result(exercise, "q1_discounting_sanity", WRONG_ANSWER)
-    assert message, "the sanity check should reject the wrong answer (is the test cell changed?)"
+    assert message.startswith("factors is not right yet"), (
+        f"the value check should reject the wrong answer (is the test cell changed?): {message!r}")
     student.open_from_file_browser(EXERCISE)
     student.replace_cell_source(answer, WRONG_ANSWER)
     student.screenshot("exercise-wrong-answer", cell=answer)

@@ -59,7 +59,8 @@ def test_readme_make_targets_exist():
 def test_ci_runs_make_test_with_the_browser_tests_required():
     script = (ROOT / ".ci" / "run").read_text()
     assert "make test" in script
-    assert "export CRM_REQUIRE_BROWSER=1" in script
+    assert "export CRM_REQUIRE_BROWSER=1" in script and "export CRM_REQUIRE_SANDBOX=1" in script
+    assert "bubblewrap" in script
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "CRM_REQUIRE_BROWSER=1" in readme and "apt-get install chromium" in readme
 
