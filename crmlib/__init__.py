@@ -19,7 +19,7 @@ module             what it computes                                             
 ``btyd``           the repeat-buying summary x, t_x, T of each customer             9
 ``models``         BG/NBD, Gamma-Gamma, shifted-beta-geometric; checks of a fit     9
 ``response``       how well a score ranks customers: ranking AUC, gains table       9
-``uplift``         control groups, treatment effect, two-model uplift, Qini, profit 12
+``uplift``         control groups, treatment effect, two-model uplift, Qini curve   12
 ``datasets``       loaders for ``datasets/`` and the synthetic generators           all
 ``plots``          the course's figures; each returns the Axes                      all
 ``widgets``        ipywidgets explorers                                             3, 4, 5, 7, 12
