@@ -18,11 +18,12 @@ module             what it computes                                             
 ``satisfaction``   satisfaction against repurchase (the satisfaction trap)          8
 ``btyd``           the repeat-buying summary x, t_x, T of each customer             9
 ``models``         BG/NBD, Gamma-Gamma, shifted-beta-geometric; checks of a fit     9
-``response``       how well a score ranks customers: ranking AUC, gains table       9
+``response``       ranking AUC, gains, lift, calibration, profit-maximising depth   9, 11
 ``uplift``         control groups, treatment effect, two-model uplift, Qini curve   12
+``sql``            the RFM query in SQL, run on DuckDB or Spark (needs [scale])     13
 ``datasets``       loaders for ``datasets/`` and the synthetic generators           all
 ``plots``          the course's figures; each returns the Axes                      all
-``widgets``        ipywidgets explorers                                             3, 4, 5, 7, 12
+``widgets``        ipywidgets explorers                                             3, 4, 5, 7, 11, 12
 ``grading``        checks for the exercises' test cells, in course words            exercises
 =================  ===============================================================  =========
 """

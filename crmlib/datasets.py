@@ -11,6 +11,7 @@ file                             loader                                     what
 ``sbg_retention.csv``            :func:`load_sbg_retention`                 published: sBG retention
 ``satisfaction_survey.csv``      :func:`load_satisfaction_survey`           synthetic: chapter 8 survey
 (generated on demand)            :func:`make_transactions`                  synthetic retail purchases
+(written on demand)              :func:`write_transactions_parquet`         the same, as Parquet files
 (generated on demand)            :func:`make_retention_campaign`            synthetic retention test
 ===============================  =========================================  ==========================
 
@@ -45,6 +46,7 @@ __all__ = [
     "load_sbg_retention",
     "load_satisfaction_survey",
     "make_transactions",
+    "write_transactions_parquet",
     "make_retention_campaign",
     "make_quansheng",
     "write_quansheng",
@@ -565,6 +567,68 @@ def load_satisfaction_survey() -> pd.DataFrame:
               "satisfaction": "int64", "repurchased": "bool"}
     with data_file("satisfaction_survey.csv").open("rb") as handle:
         return pd.read_csv(handle, encoding="utf-8", dtype=dtypes)
+
+def write_transactions_parquet(
+    folder,
+    n_customers: int,
+    seed: int = 0,
+    customers_per_file: int = 1_000_000,
+    start="2023-01-01",
+    end="2024-12-31",
+) -> Path:
+    """Write a large synthetic sales table as Parquet files, one file of customers at a time.
+
+    File ``k`` (``part-00000.parquet``, ``part-00001.parquet``, ...) holds
+    :func:`make_transactions` for up to ``customers_per_file`` customers, drawn with the seed
+    ``SeedSequence([seed, k])``, their ids shifted to ``k * customers_per_file + 1``,
+    ``k * customers_per_file + 2``, ...: so the table has ids ``1..n_customers``, about ten
+    purchases per customer (10 million customers give about 100 million rows), and memory holds
+    one file's frame at a time (about 250 MB for a million customers). The same arguments write
+    the same files. Dates are stored in microseconds (``datetime64[us]``), which every Parquet
+    reader takes, Spark included (Spark rejects nanoseconds). Needs pyarrow (``crmlib[scale]``).
+
+    Parameters
+    ----------
+    folder : path
+        Created if missing; existing ``part-*.parquet`` files in it are replaced.
+    n_customers : int
+        Number of customers in the whole table.
+    seed : int
+        Seed of the whole table.
+    customers_per_file : int
+        Customers per file: the unit of work and of memory.
+    start, end : date-like
+        The period, as in :func:`make_transactions`.
+
+    Returns
+    -------
+    Path
+        The folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = write_transactions_parquet(tempfile.mkdtemp(), n_customers=250, customers_per_file=100)
+    >>> sorted(f.name for f in folder.iterdir())
+    ['part-00000.parquet', 'part-00001.parquet', 'part-00002.parquet']
+    >>> table = pd.read_parquet(folder)
+    >>> int(table["customer_id"].min()), int(table["customer_id"].max()), str(table["date"].dtype)
+    (1, 250, 'datetime64[us]')
+    """
+    n_customers, per_file = int(n_customers), int(customers_per_file)
+    if n_customers < 1 or per_file < 1:
+        raise ValueError(f"n_customers and customers_per_file must be at least 1, got {n_customers}, {per_file}")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("part-*.parquet"):
+        old.unlink()
+    for k, first in enumerate(range(0, n_customers, per_file)):
+        file_seed = int(np.random.SeedSequence([seed, k]).generate_state(1)[0])
+        part = make_transactions(min(per_file, n_customers - first), seed=file_seed, start=start, end=end)
+        part["customer_id"] += first
+        part["date"] = part["date"].astype("datetime64[us]")
+        part.to_parquet(folder / f"part-{k:05d}.parquet", index=False)
+    return folder
 
 
 # --------------------------------------------------------------------------------------------

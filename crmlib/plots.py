@@ -626,6 +626,117 @@ def gains_chart(tables, ax=None):
     return ax
 
 
+def _named_tables(tables, columns, what: str, fix: str) -> dict:
+    """One table or a dict of them by name, each checked for ``columns``."""
+    tables = tables if isinstance(tables, dict) else {"ranking": tables}
+    for name, table in tables.items():
+        require_columns(table, columns, f"{what} {name!r}", fix)
+    return tables
+
+
+def lift_chart(tables, cumulative: bool = False, ax=None):
+    """Lift by group: how many times the overall rate each group of customers reaches, from the top.
+
+    ``tables`` is one output of :func:`crmlib.response.gains_table` or a dict of them by name (one
+    line per ranking). Each group's lift (its rate / the overall rate) is drawn at the middle of
+    its share of customers, the top-scored group first; with ``cumulative=True`` the cumulative
+    lift of the top groups (gain / customer share) at their end. The dotted line at 1 is a random
+    order. A good ranking starts high and falls below 1 at the bottom.
+
+    >>> from crmlib.response import gains_table
+    >>> outcome = [1, 1, 0, 1, 0, 0, 0, 1, 0, 0]
+    >>> ax = lift_chart({"score": gains_table(list(range(10, 0, -1)), outcome, groups=5)})
+    >>> [line.get_label() for line in ax.lines], ax.get_ylabel()
+    (['score', 'random order'], 'lift (rate / overall rate)')
+    """
+    tables = _named_tables(tables, ("customer_share", "lift", "cumulative_lift"), "the gains table",
+                           "pass the output of crmlib.response.gains_table()")
+    ax = _axes(ax, figsize=(6, 4))
+    for name, table in tables.items():
+        share = table["customer_share"].to_numpy()
+        if cumulative:
+            x, y = share, table["cumulative_lift"].to_numpy()
+        else:
+            x, y = (np.concatenate([[0.0], share[:-1]]) + share) / 2, table["lift"].to_numpy()
+        ax.plot(x, y, marker="o" if len(table) <= 20 else None, markersize=4, label=name)
+    ax.axhline(1.0, ls=":", color="0.5", label="random order")
+    ax.set_xlabel("share of customers, highest scores first")
+    ax.set_ylabel("cumulative lift (gain / share)" if cumulative else "lift (rate / overall rate)")
+    ax.xaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="best")
+    ax.set_title("Cumulative lift" if cumulative else "Lift by group")
+    return ax
+
+
+def calibration_plot(tables, ax=None):
+    """Predicted probability against the actual rate, group by group: on the diagonal is calibrated.
+
+    ``tables`` is one output of :func:`crmlib.response.calibration_table` or a dict of them by
+    name. A point below the diagonal is a group the model is too optimistic about (it predicts
+    more than happened), above it too pessimistic.
+
+    >>> from crmlib.response import calibration_table
+    >>> table = calibration_table([0.9, 0.9, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1], [1, 1, 1, 0, 0, 0, 1, 0], groups=2)
+    >>> ax = calibration_plot({"model": table})
+    >>> [line.get_label() for line in ax.lines], ax.get_xlabel()
+    (['model', 'perfectly calibrated'], 'predicted probability (group mean)')
+    """
+    tables = _named_tables(tables, ("predicted", "actual"), "the calibration table",
+                           "pass the output of crmlib.response.calibration_table()")
+    ax = _axes(ax, figsize=(5, 5))
+    top = 0.0
+    for name, table in tables.items():
+        ax.plot(table["predicted"], table["actual"], "o-", markersize=4, label=name)
+        top = max(top, table["predicted"].max(), table["actual"].max())
+    top = min(1.0, top * 1.05) if top > 0 else 1.0
+    ax.plot([0, top], [0, top], ":", color="0.5", label="perfectly calibrated")
+    ax.set_xlabel("predicted probability (group mean)")
+    ax.set_ylabel("actual rate in the group")
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    ax.set_aspect("equal")
+    ax.legend(loc="upper left")
+    ax.set_title("Calibration: predicted against actual")
+    return ax
+
+
+def profit_curve_chart(curves, ax=None, mark_best: bool = True):
+    """Profit of a mailing against the share of customers contacted from the top, best depth marked.
+
+    ``curves`` is one output of :func:`crmlib.response.profit_curve` or a dict of them by name
+    (one line per ranking). Each line's highest point, the profit-maximising mailing depth
+    (:func:`crmlib.response.best_mailing_depth`), is marked with a dot when ``mark_best``. The
+    line's right end is "mail everyone"; the horizontal line is zero profit.
+
+    >>> from crmlib.response import profit_curve
+    >>> curve = profit_curve([0.9, 0.7, 0.5, 0.3, 0.1], [1, 0, 1, 0, 0], cost_per_contact=2,
+    ...                      margin_per_response=10)
+    >>> ax = profit_curve_chart({"score": curve})
+    >>> ax.lines[0].get_label(), ax.get_ylabel()
+    ('score: best 60% of customers, 14', 'profit')
+    """
+    curves = _named_tables(curves, ("customer_share", "profit"), "the profit curve",
+                           "pass the output of crmlib.response.profit_curve()")
+    ax = _axes(ax, figsize=(6.5, 4))
+    for name, curve in curves.items():
+        best = int(curve["profit"].to_numpy().argmax())
+        share, profit = curve["customer_share"].iloc[best], curve["profit"].iloc[best]
+        label = f"{name}: best {share:.0%} of customers, {profit:,.0f}" if mark_best else name
+        (line,) = ax.plot(curve["customer_share"], curve["profit"], label=label)
+        if mark_best:
+            ax.plot(share, profit, "o", color=line.get_color())
+    ax.axhline(0.0, color="0.6", lw=1)
+    ax.set_xlabel("share of customers contacted, highest scores first")
+    ax.set_ylabel("profit")
+    ax.xaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.legend(fontsize=8, loc="best")
+    ax.set_title("Profit by mailing depth")
+    return ax
+
+
 def uplift_curve(tables, ax=None):
     """The uplift (Qini) curve: the responses a treatment adds if the top customers of a ranking get it.
 

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.core.interactiveshell import InteractiveShell
 
-from crmlib import clv, plots, rfm, segment, uplift, value
+from crmlib import clv, plots, response, rfm, segment, uplift, value
 
 
 def _box(controls: list, summary: widgets.HTML, output: widgets.Output, update) -> widgets.VBox:
@@ -173,6 +173,41 @@ def segment_explorer(table: pd.DataFrame, reachable: pd.Series | None = None, va
             figsize=(6.5, 4))
 
     return _box([k_slider, chosen, log], summary, output, update)
+
+
+def mailing_depth_explorer(scores, outcome, cost_per_contact: float = 6.0,
+                           margin_per_response: float = 30.0) -> widgets.VBox:
+    """Cost per contact and margin per response -> the profit curve and best mailing depth of each ranking.
+
+    ``scores`` is one score per customer (a Series) or a dict of them by name; ``outcome`` is who
+    responded (or a probability, for the expected profit), indexed like the scores. Two sliders
+    set the cost of a contact and the margin of a response; each change reruns
+    :func:`crmlib.response.best_mailing_depth` for every ranking, shows the best depth, its
+    response rate and profit beside the profit of mailing everyone and the break-even rate
+    cost / margin, and redraws :func:`crmlib.plots.profit_curve_chart`.
+    """
+    scores = scores if isinstance(scores, dict) else {"score": scores}
+    cost = widgets.FloatSlider(value=cost_per_contact, min=0.5, max=20.0, step=0.5, description="cost/contact")
+    margin = widgets.FloatSlider(value=margin_per_response, min=5.0, max=100.0, step=5.0, description="margin/resp.")
+    summary = widgets.HTML()
+    output = widgets.Output()
+
+    def update():
+        curves, rows = {}, ""
+        for name, score in scores.items():
+            curves[name] = response.profit_curve(score, outcome, cost.value, margin.value)
+            best = response.best_mailing_depth(score, outcome, cost.value, margin.value)
+            rows += (f"<tr><td>{html.escape(str(name))}</td><td>{int(best['contacted']):,} "
+                     f"({best['customer_share']:.0%})</td><td>{best['response_rate']:.1%}</td>"
+                     f"<td>{best['profit']:,.0f}</td><td>{curves[name]['profit'].iloc[-1]:,.0f}</td></tr>")
+        summary.value = (
+            f"break-even response rate = cost / margin = {cost.value / margin.value:.1%}"
+            "<table><tr><th>ranking</th><th>best depth</th><th>response rate there</th><th>profit</th>"
+            f"<th>profit if everyone is mailed</th></tr>{rows}</table>"
+        )
+        _redraw(output, lambda ax: plots.profit_curve_chart(curves, ax=ax), figsize=(6.5, 4))
+
+    return _box([cost, margin], summary, output, update)
 
 
 def targeting_explorer(rankings: dict, true_uplift: pd.Series, monthly_margin: pd.Series, cost: float = 30.0,
