@@ -199,6 +199,23 @@ LABELS: dict[str, dict[str, str]] = {
         "widget.clv_x": "retention rate r",
         "widget.clv_y": "CLV",
         "widget.clv_title": "Retention-based CLV, margin {m:,.0f}, discount rate {d:.0%}",
+        "widget.offer_cost": "offer cost",
+        "widget.months_kept": "months kept",
+        "widget.targeting_summary": "A saved customer is worth {months} months of margin; an offer costs {cost:,.0f}. "
+        "Sending it to all {n:,} customers: {everyone:,.0f}.",
+        "widget.targeting_columns": "<tr><th>ranking</th><th>best number of offers</th>"
+        "<th>expected incremental profit</th></tr>",
+        # uplift_curve, targeting_profit_plot
+        "uplift.random": "random choice",
+        "uplift.x": "share of customers treated, highest scores first",
+        "uplift.y": "incremental responses",
+        "uplift.title": "Uplift (Qini) curve",
+        "targeting.offers": "{k:,} offers",
+        "targeting.one_offer": "{k:,} offer",
+        "targeting.best": "{name}: best {offers}, profit {profit:,.0f}",
+        "targeting.x": "offers sent, highest scores first",
+        "targeting.y": "expected incremental profit",
+        "targeting.title": "Whom to send the offer: expected incremental profit",
     },
     # 简体中文, with the course's terms (book/glossary.md): 客户金字塔, 钻石/黄金/黄铜/重铅, 考察期 ...
     "zh": {
@@ -349,6 +366,21 @@ LABELS: dict[str, dict[str, str]] = {
         "widget.clv_x": "客户保留率 r",
         "widget.clv_y": "客户终生价值 CLV",
         "widget.clv_title": "基于保留率的客户终生价值：毛利 {m:,.0f}，贴现率 {d:.0%}",
+        "widget.offer_cost": "优惠成本",
+        "widget.months_kept": "保留月数",
+        "widget.targeting_summary": "挽留住一位客户值 {months} 个月的毛利；一份优惠的成本是 {cost:,.0f}。"
+        "发给全部 {n:,} 位客户：{everyone:,.0f}。",
+        "widget.targeting_columns": "<tr><th>排序</th><th>最佳优惠数</th><th>预期增量利润</th></tr>",
+        "uplift.random": "随机选择",
+        "uplift.x": "接受处理的客户占比（按得分从高到低）",
+        "uplift.y": "增量响应数",
+        "uplift.title": "增益（Qini）曲线",
+        "targeting.offers": "{k:,} 份优惠",
+        "targeting.one_offer": "{k:,} 份优惠",
+        "targeting.best": "{name}：最佳为 {offers}，利润 {profit:,.0f}",
+        "targeting.x": "发出的优惠数（按得分从高到低）",
+        "targeting.y": "预期增量利润",
+        "targeting.title": "把优惠发给谁：预期增量利润",
     },
 }
 
@@ -1281,4 +1313,75 @@ def c3_chart(table: pd.DataFrame, ax=None, label: str | None = None):
     ax.set_ylabel(_t("c3.y", label=label))
     ax.legend(title=_t("c3.legend"), loc="best", fontsize=7, title_fontsize=8, ncol=1 if len(table) <= 6 else 2)
     ax.set_title(_t("c3.title", label=label))
+    return ax
+
+
+def uplift_curve(tables, ax=None):
+    """The uplift (Qini) curve: the responses a treatment adds if the top customers of a ranking get it.
+
+    ``tables`` is one output of :func:`crmlib.uplift.qini_table` or a dict of them by name (one
+    line per ranking, measured on the same test), drawn as ``incremental`` against the share of
+    customers treated from the top; the dotted line is a random choice of customers (the
+    ``random`` column of the first table). A ranking by uplift rises above it early; a ranking
+    that puts customers the treatment does not change first stays near or below it.
+
+    >>> from crmlib.uplift import qini_table
+    >>> offer, stayed = [1, 0, 1, 0, 1, 0, 1, 0], [1, 0, 1, 0, 1, 1, 0, 0]
+    >>> tables = {"by uplift": qini_table([8, 7, 6, 5, 4, 3, 2, 1], offer, stayed, groups=2),
+    ...           "by risk": qini_table([1, 2, 3, 4, 5, 6, 7, 8], offer, stayed, groups=2)}
+    >>> uplift_curve(tables).get_legend_handles_labels()[1]
+    ['by uplift', 'by risk', 'random choice']
+    """
+    tables = tables if isinstance(tables, dict) else {_t("ranking"): tables}
+    ax = _axes(ax, figsize=(6, 4))
+    for name, table in tables.items():
+        require_columns(table, ("customer_share", "incremental", "random"), f"the Qini table {name!r}",
+                        "pass the output of crmlib.uplift.qini_table()")
+        ax.plot(np.concatenate([[0.0], table["customer_share"]]), np.concatenate([[0.0], table["incremental"]]),
+                marker="o" if len(table) <= 20 else None, markersize=3, label=name)
+    first = next(iter(tables.values()))
+    ax.plot([0, 1], [0, first["random"].iloc[-1]], ":", color="0.5", label=_t("uplift.random"))
+    ax.axhline(0, color="0.8", lw=0.8)
+    ax.set_xlabel(_t("uplift.x"))
+    ax.set_ylabel(_t("uplift.y"))
+    ax.xaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.legend(loc="best")
+    ax.set_title(_t("uplift.title"))
+    return ax
+
+
+def targeting_profit_plot(tables, ax=None):
+    """Expected incremental profit against the number of offers sent, for one or more rankings.
+
+    ``tables`` is one output of :func:`crmlib.uplift.targeting_table` or a dict of them by name
+    (targeting by uplift, by churn risk, ...); each curve's highest point, the best number of
+    offers for that ranking, is marked, and the legend gives it with its profit (no offers at
+    all when no number of offers makes a profit).
+
+    >>> from crmlib.uplift import targeting_table
+    >>> uplift = pd.Series([0.0, 0.2, 0.05])
+    >>> tables = {"by risk": targeting_table([0.9, 0.5, 0.1], uplift, 500.0, 30.0),
+    ...           "by uplift": targeting_table(uplift, uplift, 500.0, 30.0)}
+    >>> targeting_profit_plot(tables).get_legend_handles_labels()[1]
+    ['by risk: best 2 offers, profit 40', 'by uplift: best 1 offer, profit 70']
+    """
+    tables = tables if isinstance(tables, dict) else {_t("ranking"): tables}
+    ax = _axes(ax, figsize=(6, 4))
+    for name, table in tables.items():
+        require_columns(table, ("incremental_profit",), f"the targeting table {name!r}",
+                        "pass the output of crmlib.uplift.targeting_table()")
+        k = np.concatenate([[0], table.index.to_numpy()])
+        profit = np.concatenate([[0.0], table["incremental_profit"].to_numpy()])
+        best = int(np.argmax(profit))
+        offers = _t("targeting.one_offer" if k[best] == 1 else "targeting.offers", k=k[best])
+        (line,) = ax.plot(k, profit, label=_t("targeting.best", name=name, offers=offers, profit=profit[best]))
+        ax.plot(k[best], profit[best], "o", color=line.get_color())
+    ax.axhline(0, color="0.6", lw=0.8)
+    ax.set_xlabel(_t("targeting.x"))
+    ax.set_ylabel(_t("targeting.y"))
+    ax.xaxis.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
+    ax.yaxis.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=8)
+    ax.set_title(_t("targeting.title"))
     return ax
