@@ -18,9 +18,12 @@ from crm_course.repo import CourseRepo, course_repo
 
 
 def exercise_name(name: str, repo: CourseRepo) -> str:
-    """The full name of an exercise from a prefix: "ex03" -> "ex03-customer-lifetime-value"."""
+    """The full name of an exercise from a prefix: "ex03" -> "ex03-customer-lifetime-value";
+    the Chinese edition's with "-zh": "ex03-zh" -> "ex03-customer-lifetime-value-zh"."""
     names = assignment_names(repo.exercises) if repo.exercises.exists() else []
-    matches = [n for n in names if n == name or n.startswith(f"{name}-")]
+    chinese = name.endswith("-zh")
+    prefix = name[:-len("-zh")] if chinese else name
+    matches = [n for n in names if n == name or (n.startswith(f"{prefix}-") and n.endswith("-zh") == chinese)]
     if len(matches) != 1:
         raise CourseError(f"no exercise called {name!r}: the exercises are {', '.join(names)}"
                           if not matches else f"{name!r} names several exercises: {', '.join(matches)}")
