@@ -117,7 +117,8 @@ def _new_term_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", help="a new or empty folder outside the course repository")
     p.add_argument("--db-url", help="the gradebook on a database server (default: gradebook.db in the folder)")
     p.add_argument("--exchange", help="the exchange folder (default: exchange/ in the folder)")
-    p.add_argument("--lang", default="en", help="the course's edition (en)")
+    p.add_argument("--lang", default="en", choices=("en", "zh"),
+                   help="the course's edition: en (default) or zh, the Chinese exercises under the English names")
     p.add_argument("--course-id", default="crm-analytics", help="the course id students see (crm-analytics)")
     p.add_argument("--late-percent-per-day", type=float, default=10.0,
                    help="percent of the score a late submission loses per day late (10)")

@@ -23,6 +23,7 @@ import json
 import math
 import os
 import re
+import shutil
 import sqlite3
 import textwrap
 from datetime import datetime, timezone
@@ -33,7 +34,7 @@ from nbgrader.plugins import LateSubmissionPlugin
 from traitlets import Float
 
 from crm_course.errors import CourseError
-from crm_course.nbgrader_api import copy_assignments
+from crm_course.nbgrader_api import SKIPPED_FILES, assignment_names
 from crm_course.repo import course_repo
 
 #: The file that marks a term folder (and records where it came from).
@@ -43,7 +44,8 @@ TERM_FILE = ".crm-term.json"
 ZIP_FILE_NAMES = r".*/(?P<student_id>[^/_]+)_(?P<file_id>[^/]+\.ipynb)$"
 #: Set this environment variable to 1 to regenerate an assignment that has submissions anyway.
 REGENERATE_ANYWAY = "CRM_REGENERATE_AFTER_SUBMISSIONS"
-LANGUAGES = ("en",)
+#: The course's editions: English, and the Chinese edition (exercises exNN-topic-zh in solutions/).
+LANGUAGES = ("en", "zh")
 
 TERM_FOLDERS = {
     "source/": "the exercises with their solutions and hidden tests (nbgrader's source), copied from the "
@@ -87,7 +89,7 @@ def new_term(folder, *, db_url: str | None = None, exchange=None, lang: str = "e
     exchange = Path(exchange).expanduser().resolve() if exchange else folder / "exchange"
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)
-    names = copy_assignments(repo.solutions, folder / "source")
+    names, in_english = copy_edition(repo.solutions, folder / "source", lang)
     for name in ("downloaded", "backups"):
         (folder / name).mkdir()
     exchange.mkdir(parents=True, exist_ok=True)
@@ -95,12 +97,45 @@ def new_term(folder, *, db_url: str | None = None, exchange=None, lang: str = "e
     config.write_text(term_config(course_id=course_id, db_url=db_url, exchange=exchange, lang=lang,
                                   late_percent_per_day=late_percent_per_day), encoding="utf-8")
     config.chmod(0o600)
-    (folder / "README.md").write_text(term_readme(folder, names, db_url=db_url, exchange=exchange), encoding="utf-8")
+    (folder / "README.md").write_text(term_readme(folder, names, db_url=db_url, exchange=exchange, lang=lang,
+                                                  in_english=in_english), encoding="utf-8")
     (folder / TERM_FILE).write_text(json.dumps({
         "course_repository": str(repo.root), "course_id": course_id, "lang": lang,
         "made": datetime.now(timezone.utc).isoformat(timespec="seconds"), "assignments": names,
+        "in_english": in_english,
     }, indent=2) + "\n", encoding="utf-8")
     return folder
+
+
+def copy_edition(solutions, target, lang: str = "en") -> tuple[list[str], list[str]]:
+    """Copy one edition of the course's exercises into the folder ``target`` (a term's ``source/``).
+
+    Every exercise keeps its English name, whatever the edition, so that a class's assignment ids
+    and notebook names are the same in both: with ``lang="en"`` the English exercises are copied
+    (not the ``-zh`` ones); with ``lang="zh"`` each exercise's Chinese edition,
+    ``solutions/exNN-topic-zh/exNN-topic-zh.ipynb``, is copied as ``exNN-topic/exNN-topic.ipynb``,
+    and an exercise that has no Chinese edition yet is copied in English. Returns the names
+    copied and those copied in English for want of a translation (empty for ``"en"``). ``target``
+    must not exist yet: nothing is overwritten.
+    """
+    solutions, target = Path(solutions), Path(target)
+    if target.exists():
+        raise CourseError(f"{target} already exists: the assignments are not copied over it")
+    available = set(assignment_names(solutions))
+    names = [name for name in sorted(available) if not name.endswith("-zh")]
+    target.mkdir(parents=True)
+    in_english = []
+    for name in names:
+        chinese = f"{name}-zh"
+        if lang == "zh" and chinese in available:
+            shutil.copytree(solutions / chinese, target / name, ignore=SKIPPED_FILES)
+            for path in (target / name).glob(f"{chinese}.*"):
+                path.rename(path.with_name(name + path.suffix))
+        else:
+            shutil.copytree(solutions / name, target / name, ignore=SKIPPED_FILES)
+            if lang != "en":
+                in_english.append(name)
+    return names, in_english
 
 
 def term_config(*, course_id: str, db_url: str | None, exchange: Path, lang: str,
@@ -169,8 +204,12 @@ def term_config(*, course_id: str, db_url: str | None, exchange: Path, lang: str
                     exchange=str(exchange), late=f"{late_percent_per_day:g}")
 
 
-def term_readme(folder: Path, names: list[str], *, db_url: str | None, exchange: Path) -> str:
+def term_readme(folder: Path, names: list[str], *, db_url: str | None, exchange: Path, lang: str = "en",
+                in_english: list[str] = ()) -> str:
     rows = "\n".join(f"| `{name}` | {what} |" for name, what in TERM_FOLDERS.items())
+    edition = "English" if lang == "en" else "Chinese (简体中文: the exercises' texts and their checks' messages)"
+    if in_english:
+        edition += f"; not yet translated, so in English: {', '.join(in_english)}"
     where = f"`{db_url.split('@')[-1]}` (db_url in nbgrader_config.py)" if db_url else "`gradebook.db` in this folder"
     return textwrap.dedent(f"""\
         # A term of the CRM Analytics course
@@ -185,6 +224,7 @@ def term_readme(folder: Path, names: list[str], *, db_url: str | None, exchange:
 
         The gradebook: {where}. The exchange: `{exchange}`.
         The exercises of this term: {", ".join(names)}.
+        The course's edition: {edition}.
 
         Run every command from this folder, with the course's environment on PATH:
 
