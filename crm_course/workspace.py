@@ -76,7 +76,8 @@ def where() -> None:
 
 #: Build output that ``crm-course clean`` removes (relative to the repository); the demo class is
 #: removed only when nobody graded in it by hand.
-BUILD_OUTPUT = ("_build/html", "_build/site-src", "_build/.doctrees", "_build/.jupyter_cache",
+BUILD_OUTPUT = ("_build/html", "_build/site-src", "_build/site-src-zh", "_build/.doctrees", "_build/.doctrees-zh",
+                "_build/.jupyter_cache",
                 "_build/.site-fingerprints", "bench/results", ".pytest_cache", ".hypothesis")
 
 
