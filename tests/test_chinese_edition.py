@@ -335,6 +335,34 @@ def test_each_chinese_notebook_is_translated(chinese):
     assert cjk / letters >= CJK_SHARE, f"{_name(chinese)}: only {cjk / letters:.0%} of its markdown letters are CJK"
 
 
+_CJK_TEXT = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’…—"
+_BROKEN_LINE = re.compile(f"[{_CJK_TEXT}]\n[ \t]*[{_CJK_TEXT}]")
+
+
+def broken_chinese_lines(markdown: str) -> list[str]:
+    """Line breaks between two Chinese characters outside code blocks: a browser (and JupyterLab)
+    shows each as a space in the middle of a Chinese sentence, so a paragraph is one line."""
+    text = _CODE_BLOCK.sub(" ", markdown)
+    return [text[max(0, m.start() - 8):m.end() + 8].replace("\n", "⏎") for m in _BROKEN_LINE.finditer(text)]
+
+
+def test_a_line_break_between_chinese_characters_is_found():
+    assert broken_chinese_lines("说明画图也\n没有问题。") == ["说明画图也⏎没有问题。"]
+    assert broken_chinese_lines("一段。\n\n另一段。") == []
+    assert broken_chinese_lines("```\n# 注释\n# 注释\n```") == []
+
+
+CHINESE_PAGES = (sorted(ROOT.glob("book/zh/*.md")) + sorted(ROOT.glob("docs/*.zh.md")))
+
+
+@pytest.mark.parametrize("path", CHINESE + CHINESE_PAGES, ids=_name)
+def test_chinese_paragraphs_are_not_broken_across_lines(path):
+    texts = ([c.source for c in read_notebook(path).cells if c.cell_type == "markdown"] if path.suffix == ".ipynb"
+             else [path.read_text(encoding="utf-8")])
+    found = [where for text in texts for where in broken_chinese_lines(text)]
+    assert not found, f"{_name(path)}: line breaks inside Chinese sentences (shown as spaces): {found[:5]}"
+
+
 # ================================================================================================
 # Part 2: the text tables of crmlib.grading and crmlib.plots
 
