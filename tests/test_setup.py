@@ -69,6 +69,10 @@ def test_ci_runs_make_test_with_the_browser_tests_required():
     assert "make test" in script
     assert "export CRM_REQUIRE_BROWSER=1" in script and "export CRM_REQUIRE_SANDBOX=1" in script
     assert "bubblewrap" in script
+    # a class on JupyterHub (tests/test_jupyterhub.py): PostgreSQL, a venv from Debian's Python, the proxy
+    assert "export CRM_REQUIRE_HUB=1" in script
+    for needed in ("postgresql", "python3-venv", "npm install -g --silent configurable-http-proxy"):
+        assert needed in script, needed
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "CRM_REQUIRE_BROWSER=1" in readme and "apt-get install chromium" in readme
 
