@@ -307,6 +307,8 @@ class Hub:
     env: Path
     gradebook_url: str
     students: tuple[str, ...] = STUDENTS
+    grader: str = GRADER
+    teacher: str = TEACHER
     port: int = field(default_factory=free_port)
     driver_token: str = field(default_factory=lambda: secrets.token_hex(32))
     proc: subprocess.Popen | None = None
@@ -320,7 +322,7 @@ class Hub:
 
     @property
     def term(self) -> Path:
-        return Path(pwd.getpwnam(GRADER).pw_dir) / "term"
+        return Path(pwd.getpwnam(self.grader).pw_dir) / "term"
 
     @property
     def exchange(self) -> Path:
@@ -332,7 +334,7 @@ class Hub:
 
     @property
     def accounts(self) -> tuple[str, ...]:
-        return (GRADER, TEACHER, *self.students)
+        return (self.grader, self.teacher, *self.students)
 
     def write_settings(self) -> Path:
         """The settings file and class list (README.md, "Set-up"), and the test's own additions."""
@@ -343,10 +345,10 @@ class Hub:
         settings.write_text("\n".join([
             f'course_id = "{COURSE}"',
             f'environment = "{self.env}"',
-            f'term = "/home/{GRADER}/term"',
+            f'term = "/home/{self.grader}/term"',
             f'gradebook = "{self.gradebook_url}"',
-            f'grader_account = "{GRADER}"',
-            f'instructors = ["{TEACHER}"]',
+            f'grader_account = "{self.grader}"',
+            f'instructors = ["{self.teacher}"]',
             f'roster = "{roster}"',
             f'exchange = "{self.exchange}"',
             f'state = "{self.base / "state"}"',
@@ -458,7 +460,7 @@ class Hub:
         began = time.monotonic()
         self.remember_processes()
         if self.proc.poll() is None:
-            for user in self.students + (TEACHER,):
+            for user in (*self.students, self.teacher):
                 self.request("DELETE", f"/hub/api/users/{user}/server", self.driver_token, timeout=60)
             self.remember_processes()
             self.proc.send_signal(signal.SIGTERM)
@@ -534,3 +536,58 @@ class HubStudent(Student):
         body = frame.locator("body")
         body.get_by_text("Score", exact=False).first.wait_for(timeout=self.timeout * 1000)
         return body.inner_text()
+
+
+# ------------------------------------------------------------------------------------------------
+# the whole set-up, as README.md's "Set-up" does it
+
+
+def start_class(base: Path, env: Path, times: dict, **accounts) -> tuple[Hub, Postgres, str]:
+    """PostgreSQL with the gradebook's database, the settings, configure-class, the grader
+    account's ~/.pgpass, the hub: (the hub, the database server, the gradebook's password).
+    ``accounts``: Hub's students, grader, teacher. On failure, what was started is stopped."""
+    began = time.monotonic()
+    postgres = Postgres(base / "postgres")
+    hub = None
+    try:
+        postgres.start()
+        password = postgres.create_gradebook("crm_grader", "crm_analytics")
+        times["PostgreSQL started, gradebook database made"] = time.monotonic() - began
+        url = f"postgresql+psycopg://crm_grader@127.0.0.1:{postgres.port}/crm_analytics"  # no password in it
+        hub = Hub(base, env, url, **accounts)
+        hub.write_settings()
+        step = time.monotonic()
+        hub.configure()
+        times["configure-class: accounts, term, exchange, settings"] = time.monotonic() - step
+        grader = pwd.getpwnam(hub.grader)
+        pgpass = Path(grader.pw_dir) / ".pgpass"  # README.md, "The gradebook on PostgreSQL"
+        pgpass.write_text(f"127.0.0.1:{postgres.port}:crm_analytics:crm_grader:{password}\n")
+        os.chown(pgpass, grader.pw_uid, grader.pw_gid)
+        pgpass.chmod(0o600)
+        step = time.monotonic()
+        hub.start()
+        times["hub started with the formgrader service"] = time.monotonic() - step
+        return hub, postgres, password
+    except BaseException:
+        if hub is not None:
+            hub.stop()
+        postgres.stop()
+        raise
+
+
+def stop_class(hub: Hub | None, postgres: Postgres, base: Path, accounts) -> None:
+    """Stop every process the class started, remove its accounts and its folder."""
+    try:
+        if hub is not None:
+            hub.stop()
+    finally:
+        postgres.stop()
+        remove_accounts(accounts)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def class_folder() -> Path:
+    """A new temporary folder every user can reach (mode 755): the exchange and the hub's state."""
+    base = Path(tempfile.mkdtemp(prefix="crm-hub-"))
+    base.chmod(0o755)
+    return base

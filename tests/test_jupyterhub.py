@@ -32,7 +32,6 @@ import pwd
 import re
 import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -47,10 +46,13 @@ from hub_driver import (
     Hub,
     HubStudent,
     Postgres,
+    class_folder,
     hub_problem,
     processes_holding,
     remove_accounts,
     shared_environment,
+    start_class,
+    stop_class,
 )
 from lab_driver import CHROMIUM, CHROMIUM_ARGS, BrowserWatch
 from nbformat.v4 import new_code_cell, new_notebook
@@ -146,41 +148,19 @@ class ClassOnHub:
 @pytest.fixture(scope="session")
 def class_on_hub(hub_environment, artifacts):
     began = time.monotonic()
-    remove_accounts([GRADER, TEACHER, *STUDENTS])  # left by an interrupted run
-    base = Path(tempfile.mkdtemp(prefix="crm-hub-"))
-    base.chmod(0o755)  # the users' servers reach the exchange inside it
-    postgres = Postgres(base / "postgres")
-    hub = None
+    accounts = [GRADER, TEACHER, *STUDENTS]
+    remove_accounts(accounts)  # left by an interrupted run
+    base = class_folder()
+    hub, postgres, password = start_class(base, hub_environment, TIMES)
     try:
-        postgres.start()
-        password = postgres.create_gradebook("crm_grader", "crm_analytics")
-        TIMES["PostgreSQL started, gradebook database made"] = time.monotonic() - began
-        url = f"postgresql+psycopg://crm_grader@127.0.0.1:{postgres.port}/crm_analytics"  # no password
-        hub = Hub(base, hub_environment, url)
-        hub.write_settings()
-        step = time.monotonic()
-        hub.configure()
-        TIMES["configure-class: accounts, term, exchange, settings"] = time.monotonic() - step
-        grader = pwd.getpwnam(GRADER)
-        pgpass = Path(grader.pw_dir) / ".pgpass"  # README.md, "The gradebook on PostgreSQL"
-        pgpass.write_text(f"127.0.0.1:{postgres.port}:crm_analytics:crm_grader:{password}\n")
-        os.chown(pgpass, grader.pw_uid, grader.pw_gid)
-        pgpass.chmod(0o600)
-        step = time.monotonic()
-        hub.start()
-        TIMES["hub started with the formgrader service"] = time.monotonic() - step
         for student in STUDENTS:  # as if the students had just come in; they log in below
             hub.spawn(student)
         yield ClassOnHub(hub, postgres, password, began)
     finally:
         step = time.monotonic()
-        if hub is not None:
-            hub.stop()
-            with contextlib.suppress(OSError):
-                shutil.copy(hub.log_path, artifacts / "jupyterhub.log")
-        postgres.stop()
-        remove_accounts([GRADER, TEACHER, *STUDENTS])
-        shutil.rmtree(base, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            shutil.copy(hub.log_path, artifacts / "jupyterhub.log")
+        stop_class(hub, postgres, base, accounts)
         TIMES["stopping the hub, servers, kernels, PostgreSQL; accounts removed"] = time.monotonic() - step
         (artifacts / "timing.txt").write_text("".join(f"{s:6.1f} s  {what}\n" for what, s in TIMES.items()))
 
