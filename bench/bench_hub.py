@@ -104,6 +104,24 @@ def chapter_cost(env: Path) -> tuple[float, float, float]:
     return time.monotonic() - began, cpu, after.ru_maxrss / 1024
 
 
+class Report(list):
+    """The report's lines, each printed as soon as it is known."""
+
+    def __init__(self, lines):
+        super().__init__()
+        for line in lines:
+            self.append(line)
+
+    def append(self, line: str) -> None:
+        print(line, flush=True)
+        super().append(line)
+
+    def __iadd__(self, lines):
+        for line in lines:
+            self.append(line)
+        return self
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=30)
@@ -121,8 +139,8 @@ def main() -> None:
     base = class_folder()
     hub, postgres, _ = start_class(base, env, times, students=students, grader="crmbench-grader",
                                    teacher="crmbench-teacher")
-    report = [f"{args.students} students, {os.cpu_count()} cores, load average before: "
-              f"{os.getloadavg()[0]:.1f}"]
+    report = Report([f"{args.students} students, {os.cpu_count()} cores, load average before: "
+                     f"{os.getloadavg()[0]:.1f}"])
     try:
         for what, value in times.items():
             report.append(f"{value:6.1f} s  {what}")
@@ -181,13 +199,17 @@ def main() -> None:
         began = time.monotonic()
         formgrader("POST", f"assignment/{A}/collect")
         collected = time.monotonic() - began
-        began = time.monotonic()
-        for student in students:
-            formgrader("POST", f"submission/{A}/{student}/autograde")
-        graded = time.monotonic() - began
         report.append(f"{collected:6.1f} s  collect ({len(students)} submissions)")
+        began, failures = time.monotonic(), []
+        for student in students:
+            try:
+                formgrader("POST", f"submission/{A}/{student}/autograde")
+            except RuntimeError as error:
+                failures.append(f"{student}: {str(error)[-600:]}")
+        graded = time.monotonic() - began
         report.append(f"{graded:6.1f} s  autograde through the formgrader API, one at a time, sandboxed: "
-                      f"{graded / len(students):.2f} s per submission")
+                      f"{graded / len(students):.2f} s per submission, {len(failures)} failed")
+        report += [f"          {f}" for f in failures[:3]]
         grader = pwd.getpwnam(hub.grader)
         began = time.monotonic()
         done = subprocess.run(["runuser", "-u", hub.grader, "--", "env", f"HOME={grader.pw_dir}",
@@ -201,7 +223,6 @@ def main() -> None:
         report.append(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
         stop_class(hub, postgres, base, accounts)
-    print("\n".join(report))
 
 
 if __name__ == "__main__":
