@@ -47,8 +47,10 @@ from hub_driver import (
     HubStudent,
     Postgres,
     class_folder,
+    environ_of,
     hub_problem,
     processes_holding,
+    processes_of,
     remove_accounts,
     shared_environment,
     start_class,
@@ -180,6 +182,21 @@ def probe_code(hub: Hub, other: str) -> str:
                         grader_home=pwd.getpwnam(GRADER).pw_dir)
 
 
+def add_student_in_formgrader_terminal(hub: Hub, student: str) -> str:
+    """``nbgrader db student add`` as a Terminal opened in the formgrader runs it: as the grader
+    account, in the term, with the service's environment (its hub token); return its log."""
+    grader = pwd.getpwnam(GRADER)
+    service = [environ_of(pid) for pid in processes_of(grader.pw_uid)
+               if environ_of(pid).get("JUPYTERHUB_SERVICE_NAME") == COURSE]
+    assert service, "the formgrader service runs as the grader account"
+    environment = {k: v for k, v in service[0].items() if k.startswith("JUPYTERHUB_") or k in ("PATH", "HOME")}
+    done = subprocess.run(["runuser", "-u", GRADER, "--", "env", *(f"{k}={v}" for k, v in environment.items()),
+                           "nbgrader", "db", "student", "add", student, "--last-name=Ben"],
+                          cwd=hub.term, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout + done.stderr
+
+
 def assert_blocked(results: dict, password: str, where: str) -> None:
     environment = results.pop("environment")
     assert len(results) == 8, results
@@ -262,6 +279,14 @@ def test_a_class_on_jupyterhub_release_hand_in_grade_feedback_in_postgresql(clas
             assert messages, "the slip should fail one of the hidden tests with the course's message"
             sandboxed = json.loads((hub.term / "autograded" / STUDENTS[1] / A / "probe.json").read_text())
             assert_blocked(sandboxed, class_on_hub.password, "the sandboxed grading kernel")
+
+            # the class list into the gradebook, from a terminal of the formgrader (its environment):
+            # nbgrader asks the hub to put the student into nbgrader-<course>, with the service's token
+            step = time.monotonic()
+            added = add_student_in_formgrader_terminal(hub, STUDENTS[1])
+            assert "added or was already in the Jupyterhub group: nbgrader-crm-analytics" in added, added
+            assert "NOT added" not in added, added
+            TIMES["nbgrader db student add in the formgrader's terminal"] = time.monotonic() - step
 
             # -- 4. each student fetches the feedback and reads the score (and the message for the slip)
             for name, student in students.items():
