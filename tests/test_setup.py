@@ -56,6 +56,14 @@ def test_readme_make_targets_exist():
     assert used <= targets, f"README names make targets the Makefile lacks: {used - targets}"
 
 
+def test_make_test_runs_ruff_and_ruff_is_configured():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "ruff check ." in recipe
+    lint = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["ruff"]["lint"]
+    assert {"E", "F", "W", "I", "B"} <= set(lint["select"])
+
+
 def test_ci_runs_make_test_with_the_browser_tests_required():
     script = (ROOT / ".ci" / "run").read_text()
     assert "make test" in script
