@@ -53,7 +53,6 @@ NOT_YET_REWORKED = [
     "ex04-value-segmentation",
     "ex05-rfm-analysis",
     "ex06-rfm-case-quansheng",
-    "ex07-segmentation-clustering",
     "ex08-satisfaction-trap",
     "ex09-predictive-clv",
 ]
