@@ -54,7 +54,6 @@ NOT_YET_REWORKED = [
     "ex05-rfm-analysis",
     "ex06-rfm-case-quansheng",
     "ex08-satisfaction-trap",
-    "ex09-predictive-clv",
 ]
 
 #: At most this share of the autograded answers is a one- or two-line crmlib call.
