@@ -11,6 +11,8 @@ file                             loader                                     what
 ``sbg_retention.csv``            :func:`load_sbg_retention`                 published: sBG retention
 ``satisfaction_survey.csv``      :func:`load_satisfaction_survey`           synthetic: chapter 8 survey
 (generated on demand)            :func:`make_transactions`                  synthetic retail purchases
+(written on demand)              :func:`write_transactions_parquet`         the same, as Parquet files
+(generated on demand)            :func:`make_subscriptions`                 synthetic subscription boxes
 ===============================  =========================================  ==========================
 
 The files ship inside the package as ``crmlib.data`` (the folder ``datasets/`` of the course),
@@ -42,10 +44,13 @@ __all__ = [
     "load_sbg_retention",
     "load_satisfaction_survey",
     "make_transactions",
+    "write_transactions_parquet",
     "make_quansheng",
+    "make_subscriptions",
     "write_quansheng",
     "QUANSHENG_TODAY",
     "QUANSHENG_FIRMS",
+    "SUBSCRIPTION_PLANS",
 ]
 
 _DATE = "datetime64[ns]"
@@ -327,6 +332,102 @@ def make_transactions(
 
 
 # --------------------------------------------------------------------------------------------
+# synthetic subscription cohorts (chapter 10)
+# --------------------------------------------------------------------------------------------
+
+#: The two plans of :func:`make_subscriptions`, its true parameters: the monthly price of a box,
+#: the monthly retention rate (the chance that a subscriber of this month takes next month's box
+#: too) and the plan's share of new subscribers. Expected lifetimes are 1 / (1 - retention): 5
+#: boxes on the basic plan, 12.5 on the family plan.
+SUBSCRIPTION_PLANS = pd.DataFrame(
+    {"plan": ["basic", "family"], "price": [39.0, 69.0], "retention": [0.80, 0.92], "share": [0.6, 0.4]}
+)
+
+
+def make_subscriptions(
+    seed: int = 2019,
+    start="2019-01",
+    months: int = 60,
+    new_customers: float = 100.0,
+    growth: float = 0.04,
+    growth_months: int = 36,
+) -> pd.DataFrame:
+    """Five years of a meal-kit subscription service (synthetic): one row per box delivered.
+
+    A contractual business: a customer who cancels is gone for good, so retention is observed.
+    The true parameters:
+
+    - **acquisition**: the number of new subscribers in month k = 0, 1, ... is Poisson with mean
+      ``new_customers`` x (1 + ``growth``)^min(k, ``growth_months`` - 1): 100 in the first month,
+      growing 4 % a month for three years, then flat at about 395 a month;
+    - **plans** (:data:`SUBSCRIPTION_PLANS`): 60 % choose the basic box (39.00 a month), 40 % the
+      family box (69.00 a month);
+    - **retention**: after each box a subscriber takes the next month's box with probability 0.80
+      (basic) or 0.92 (family), independently, so the number of boxes is geometric;
+    - **dates**: the first box on a sign-up day drawn from days 1-28 of the sign-up month, every
+      later box on the same day of the following months, until the subscriber cancels or the
+      data ends (the last month of the ``months``); subscribers still active then are censored.
+
+    Generated on demand in well under a second (no file is stored): the same arguments give the
+    same frame. Its data card is in ``datasets/README.md``.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of :func:`numpy.random.default_rng`.
+    start : period-like
+        The first month.
+    months : int
+        Number of months of data.
+    new_customers, growth, growth_months
+        The acquisition process above.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id`` (int64, 1, 2, ... in order of sign-up), ``date`` (datetime64[ns]),
+        ``amount`` (float64, the box's price) and ``plan`` (str: basic / family), sorted by date
+        then customer.
+
+    Examples
+    --------
+    >>> boxes = make_subscriptions()
+    >>> boxes.shape, boxes["customer_id"].nunique()
+    ((109398, 4), 17119)
+    >>> boxes.groupby("plan")["amount"].first().to_dict()
+    {'basic': 39.0, 'family': 69.0}
+    """
+    months = int(months)
+    if months < 1:
+        raise ValueError(f"months must be at least 1, got {months}")
+    rng = np.random.default_rng(seed)
+    month = np.arange(months)
+    expected = new_customers * (1.0 + growth) ** np.minimum(month, max(growth_months - 1, 0))
+    signups = rng.poisson(expected)
+    n = int(signups.sum())
+    signup_month = np.repeat(month, signups)
+    signup_day = rng.integers(1, 29, size=n)
+    order = np.lexsort((signup_day, signup_month))  # ids in order of sign-up; a day's order is random
+    signup_month, signup_day = signup_month[order], signup_day[order]
+    plan = rng.choice(len(SUBSCRIPTION_PLANS), size=n, p=SUBSCRIPTION_PLANS["share"].to_numpy())
+    boxes = rng.geometric(1.0 - SUBSCRIPTION_PLANS["retention"].to_numpy()[plan])
+    boxes = np.minimum(boxes, months - signup_month)
+
+    who = np.repeat(np.arange(n), boxes)
+    first_row = np.cumsum(boxes) - boxes
+    box_month = signup_month[who] + np.arange(who.size) - np.repeat(first_row, boxes)
+    first_month = np.datetime64(pd.Period(start, "M").start_time.date(), "M")
+    day = (first_month + box_month).astype("datetime64[D]") + (signup_day[who] - 1)
+    frame = pd.DataFrame({
+        "customer_id": who.astype(np.int64) + 1,
+        "date": day.astype(_DATE),
+        "amount": SUBSCRIPTION_PLANS["price"].to_numpy()[plan][who],
+        "plan": SUBSCRIPTION_PLANS["plan"].to_numpy()[plan][who],
+    })
+    return frame.sort_values(["date", "customer_id"], ignore_index=True, kind="stable")
+
+
+# --------------------------------------------------------------------------------------------
 # the Quansheng case (全胜公司)
 # --------------------------------------------------------------------------------------------
 
@@ -450,7 +551,7 @@ def make_quansheng(seed: int = 2004) -> pd.DataFrame:
     names = [f"客户{i:04d}" for i in ids]
     industry = rng.choice(list(_QS_INDUSTRIES), size=n, p=list(_QS_INDUSTRIES.values())).tolist()
     industry[:5] = ["beverage"] * 5
-    named = dict(zip(QUANSHENG_FIRMS["rank"], QUANSHENG_FIRMS.itertuples(index=False)))
+    named = dict(zip(QUANSHENG_FIRMS["rank"], QUANSHENG_FIRMS.itertuples(index=False), strict=True))
     for r, firm in named.items():
         names[r - 1] = firm.customer_name
         industry[r - 1] = firm.industry
@@ -561,6 +662,69 @@ def load_satisfaction_survey() -> pd.DataFrame:
               "satisfaction": "int64", "repurchased": "bool"}
     with data_file("satisfaction_survey.csv").open("rb") as handle:
         return pd.read_csv(handle, encoding="utf-8", dtype=dtypes)
+
+def write_transactions_parquet(
+    folder,
+    n_customers: int,
+    seed: int = 0,
+    customers_per_file: int = 1_000_000,
+    start="2023-01-01",
+    end="2024-12-31",
+) -> Path:
+    """Write a large synthetic sales table as Parquet files, one file of customers at a time.
+
+    File ``k`` (``part-00000.parquet``, ``part-00001.parquet``, ...) holds
+    :func:`make_transactions` for up to ``customers_per_file`` customers, drawn with the seed
+    ``SeedSequence([seed, k])``, their ids shifted to ``k * customers_per_file + 1``,
+    ``k * customers_per_file + 2``, ...: so the table has ids ``1..n_customers``, about ten
+    purchases per customer (10 million customers give about 100 million rows), and memory holds
+    one file's frame at a time (about 250 MB for a million customers). The same arguments write
+    the same files. Dates are stored in microseconds (``datetime64[us]``), which every Parquet
+    reader takes, Spark included (Spark rejects nanoseconds). Needs pyarrow (``crmlib[scale]``).
+
+    Parameters
+    ----------
+    folder : path
+        Created if missing; existing ``part-*.parquet`` files in it are replaced.
+    n_customers : int
+        Number of customers in the whole table.
+    seed : int
+        Seed of the whole table.
+    customers_per_file : int
+        Customers per file: the unit of work and of memory.
+    start, end : date-like
+        The period, as in :func:`make_transactions`.
+
+    Returns
+    -------
+    Path
+        The folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = write_transactions_parquet(tempfile.mkdtemp(), n_customers=250, customers_per_file=100)
+    >>> sorted(f.name for f in folder.iterdir())
+    ['part-00000.parquet', 'part-00001.parquet', 'part-00002.parquet']
+    >>> table = pd.read_parquet(folder)
+    >>> int(table["customer_id"].min()), int(table["customer_id"].max()), str(table["date"].dtype)
+    (1, 250, 'datetime64[us]')
+    """
+    n_customers, per_file = int(n_customers), int(customers_per_file)
+    if n_customers < 1 or per_file < 1:
+        raise ValueError(f"n_customers and customers_per_file must be at least 1, got {n_customers}, {per_file}")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("part-*.parquet"):
+        old.unlink()
+    for k, first in enumerate(range(0, n_customers, per_file)):
+        file_seed = int(np.random.SeedSequence([seed, k]).generate_state(1)[0])
+        part = make_transactions(min(per_file, n_customers - first), seed=file_seed, start=start, end=end)
+        part["customer_id"] += first
+        part["date"] = part["date"].astype("datetime64[us]")
+        part.to_parquet(folder / f"part-{k:05d}.parquet", index=False)
+    return folder
+
 
 def main(argv=None) -> int:
     """``python -m crmlib.datasets quansheng PATH``: write the Quansheng case file to PATH."""

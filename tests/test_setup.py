@@ -65,6 +65,13 @@ def test_ci_runs_make_test_with_the_browser_tests_required():
     assert "CRM_REQUIRE_BROWSER=1" in readme and "apt-get install chromium" in readme
 
 
+def test_ci_installs_java_and_requires_the_spark_tests():
+    script = (ROOT / ".ci" / "run").read_text()
+    assert "openjdk-17-jre-headless" in script and "export CRM_REQUIRE_SPARK=1" in script
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "CRM_REQUIRE_SPARK=1" in readme and "apt-get install openjdk-17-jre-headless" in readme
+
+
 def test_gitignore_keeps_grading_output_and_builds_out_of_git():
     ignored = (ROOT / ".gitignore").read_text().split()
     for entry in (".venv/", "gradebook.db", "submitted/", "autograded/", "feedback/", "_build/"):

@@ -269,6 +269,42 @@ class BetaGeo(ProbabilityModel):
             raise DataError(f"t (the length of the forecast period) must be 0 or more, got {t.min()}")
         return pd.Series(self._expected(data, t), index=data.index, name="expected_purchases")
 
+    def probability_of_buying(self, summary, t) -> pd.Series:
+        """Probability that each customer makes at least one purchase in the next ``t`` time units.
+
+        P(Y(t) > 0 | x, t_x, T) = P(alive) x [1 - ((alpha + T) / (alpha + T + t))^(r + x)]
+
+        A customer who has left buys nothing; one who is alive at T buys nothing in the next t
+        with probability exp(-lambda t), and given the history and being alive, lambda follows a
+        gamma distribution with shape r + x and scale alpha + T, whose mean of exp(-lambda t) is
+        ((alpha + T) / (alpha + T + t))^(r + x). This is the n = 0 case of the conditional
+        distribution of future purchases (Fader & Hardie, "Deriving the conditional PMF of the
+        BG/NBD model", brucehardie.com). Unlike :meth:`p_alive` it is a probability of *buying*,
+        to set beside a response model's: P(alive) = 1 for every one-time buyer, who mostly
+        never buys again.
+
+        ``t`` is a number or one number per customer, in the time unit of the summary.
+
+        Examples
+        --------
+        Hardie's customer (x = 2, t_x = 30.43, T = 38.86) with the published CDNOW estimates:
+        alive with probability 0.727, and buying in the next 39 weeks with probability 0.555:
+
+        >>> model = BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> round(float(model.probability_of_buying({"x": 2, "t_x": 30.43, "T": 38.86}, t=39).iloc[0]), 3)
+        0.555
+        """
+        self._check_fitted("probability_of_buying")
+        data = self._check(summary)
+        t = np.broadcast_to(np.asarray(t, dtype="float64"), (len(data),))
+        if (t < 0).any():
+            raise DataError(f"t (the length of the forecast period) must be 0 or more, got {t.min()}")
+        r, alpha, _, _ = self.params_.to_numpy()
+        x, T = data["x"].to_numpy(), data["T"].to_numpy()
+        silent = np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t)))
+        p_alive = expit(-self._log_odds_dead(data))
+        return pd.Series(p_alive * (1 - silent), index=data.index, name="probability_of_buying")
+
     def _expected(self, data: pd.DataFrame, t: np.ndarray) -> np.ndarray:
         """E[Y(t) | x, t_x, T] on a checked summary (see :meth:`expected_purchases`)."""
         r, alpha, a, b = self.params_.to_numpy()
