@@ -52,7 +52,6 @@ NOT_YET_REWORKED = [
     "ex02-customer-lifecycle",
     "ex04-value-segmentation",
     "ex05-rfm-analysis",
-    "ex06-rfm-case-quansheng",
     "ex08-satisfaction-trap",
 ]
 
