@@ -50,7 +50,6 @@ EXERCISES = nbgrader_api.assignment_names(ROOT / "solutions")
 NOT_YET_REWORKED = [
     "ex01-relationship-marketing",
     "ex02-customer-lifecycle",
-    "ex04-value-segmentation",
     "ex05-rfm-analysis",
     "ex08-satisfaction-trap",
 ]
