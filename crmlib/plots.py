@@ -859,3 +859,74 @@ def c3_chart(table: pd.DataFrame, ax=None, label: str = "revenue"):
     ax.legend(title="cohort", loc="best", fontsize=7, title_fontsize=8, ncol=1 if len(table) <= 6 else 2)
     ax.set_title(f"Customer cohort chart (C3): {label} by acquisition cohort")
     return ax
+
+
+def uplift_curve(tables, ax=None):
+    """The uplift (Qini) curve: the responses a treatment adds if the top customers of a ranking get it.
+
+    ``tables`` is one output of :func:`crmlib.uplift.qini_table` or a dict of them by name (one
+    line per ranking, measured on the same test), drawn as ``incremental`` against the share of
+    customers treated from the top; the dotted line is a random choice of customers (the
+    ``random`` column of the first table). A ranking by uplift rises above it early; a ranking
+    that puts customers the treatment does not change first stays near or below it.
+
+    >>> from crmlib.uplift import qini_table
+    >>> offer, stayed = [1, 0, 1, 0, 1, 0, 1, 0], [1, 0, 1, 0, 1, 1, 0, 0]
+    >>> tables = {"by uplift": qini_table([8, 7, 6, 5, 4, 3, 2, 1], offer, stayed, groups=2),
+    ...           "by risk": qini_table([1, 2, 3, 4, 5, 6, 7, 8], offer, stayed, groups=2)}
+    >>> uplift_curve(tables).get_legend_handles_labels()[1]
+    ['by uplift', 'by risk', 'random choice']
+    """
+    tables = tables if isinstance(tables, dict) else {"ranking": tables}
+    ax = _axes(ax, figsize=(6, 4))
+    for name, table in tables.items():
+        require_columns(table, ("customer_share", "incremental", "random"), f"the Qini table {name!r}",
+                        "pass the output of crmlib.uplift.qini_table()")
+        ax.plot(np.concatenate([[0.0], table["customer_share"]]), np.concatenate([[0.0], table["incremental"]]),
+                marker="o" if len(table) <= 20 else None, markersize=3, label=name)
+    first = next(iter(tables.values()))
+    ax.plot([0, 1], [0, first["random"].iloc[-1]], ":", color="0.5", label="random choice")
+    ax.axhline(0, color="0.8", lw=0.8)
+    ax.set_xlabel("share of customers treated, highest scores first")
+    ax.set_ylabel("incremental responses")
+    ax.xaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.legend(loc="best")
+    ax.set_title("Uplift (Qini) curve")
+    return ax
+
+
+def targeting_profit_plot(tables, ax=None):
+    """Expected incremental profit against the number of offers sent, for one or more rankings.
+
+    ``tables`` is one output of :func:`crmlib.uplift.targeting_table` or a dict of them by name
+    (targeting by uplift, by churn risk, ...); each curve's highest point, the best number of
+    offers for that ranking, is marked, and the legend gives it with its profit (no offers at
+    all when no number of offers makes a profit).
+
+    >>> from crmlib.uplift import targeting_table
+    >>> uplift = pd.Series([0.0, 0.2, 0.05])
+    >>> tables = {"by risk": targeting_table([0.9, 0.5, 0.1], uplift, 500.0, 30.0),
+    ...           "by uplift": targeting_table(uplift, uplift, 500.0, 30.0)}
+    >>> targeting_profit_plot(tables).get_legend_handles_labels()[1]
+    ['by risk: best 2 offers, profit 40', 'by uplift: best 1 offer, profit 70']
+    """
+    tables = tables if isinstance(tables, dict) else {"ranking": tables}
+    ax = _axes(ax, figsize=(6, 4))
+    for name, table in tables.items():
+        require_columns(table, ("incremental_profit",), f"the targeting table {name!r}",
+                        "pass the output of crmlib.uplift.targeting_table()")
+        k = np.concatenate([[0], table.index.to_numpy()])
+        profit = np.concatenate([[0.0], table["incremental_profit"].to_numpy()])
+        best = int(np.argmax(profit))
+        offers = f"{k[best]:,} offer{'' if k[best] == 1 else 's'}"
+        (line,) = ax.plot(k, profit, label=f"{name}: best {offers}, profit {profit[best]:,.0f}")
+        ax.plot(k[best], profit[best], "o", color=line.get_color())
+    ax.axhline(0, color="0.6", lw=0.8)
+    ax.set_xlabel("offers sent, highest scores first")
+    ax.set_ylabel("expected incremental profit")
+    ax.xaxis.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
+    ax.yaxis.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=8)
+    ax.set_title("Whom to send the offer: expected incremental profit")
+    return ax

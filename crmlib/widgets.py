@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.core.interactiveshell import InteractiveShell
 
-from crmlib import clv, plots, profitability, response, rfm, segment, value
+from crmlib import clv, plots, profitability, response, rfm, segment, uplift, value
 
 
 def _box(controls: list, summary: widgets.HTML, output: widgets.Output, update) -> widgets.VBox:
@@ -283,3 +283,43 @@ def retention_clv_explorer(margin: float = 100.0, retention: float = 0.80, disco
         _redraw(output, draw)
 
     return _box([margin_slider, retention_slider, discount_slider], summary, output, update)
+
+
+def targeting_explorer(rankings: dict, true_uplift: pd.Series, monthly_margin: pd.Series, cost: float = 30.0,
+                       months: int = 12) -> widgets.VBox:
+    """Offer cost and the value of a saved customer -> whom to send the retention offer, by each ranking.
+
+    ``rankings`` maps a name to a score per customer (the estimated uplift, the churn risk, ...);
+    ``true_uplift`` and ``monthly_margin`` are indexed like them. A saved customer is worth
+    ``months`` x monthly margin; an offer costs ``cost``. Each change reruns
+    :func:`crmlib.uplift.targeting_table` for every ranking: the summary gives the best number
+    of offers and its expected incremental profit, beside sending the offer to everyone, and
+    :func:`crmlib.plots.targeting_profit_plot` draws the curves.
+    """
+    cost_slider = widgets.FloatSlider(value=cost, min=0.0, max=100.0, step=5.0, description="offer cost",
+                                      readout_format=".0f")
+    months_slider = widgets.IntSlider(value=months, min=3, max=36, step=3, description="months kept")
+    summary = widgets.HTML()
+    output = widgets.Output()
+
+    def update():
+        worth = months_slider.value * monthly_margin
+        tables = {name: uplift.targeting_table(score, true_uplift, worth, cost_slider.value)
+                  for name, score in rankings.items()}
+        best = {name: (table["incremental_profit"].idxmax() if table["incremental_profit"].max() > 0 else 0)
+                for name, table in tables.items()}  # no offer at all when none pays
+        rows = "".join(
+            f"<tr><td>{html.escape(name)}</td><td>{best[name]:,}</td>"
+            f"<td>{max(table['incremental_profit'].max(), 0.0):,.0f}</td></tr>"
+            for name, table in tables.items()
+        )
+        everyone = next(iter(tables.values()))["incremental_profit"].iloc[-1]
+        summary.value = (
+            f"A saved customer is worth {months_slider.value} months of margin; an offer costs "
+            f"{cost_slider.value:,.0f}. Sending it to all {len(true_uplift):,} customers: {everyone:,.0f}."
+            "<table><tr><th>ranking</th><th>best number of offers</th><th>expected incremental profit</th></tr>"
+            f"{rows}</table>"
+        )
+        _redraw(output, lambda ax: plots.targeting_profit_plot(tables, ax=ax), figsize=(6.5, 4))
+
+    return _box([cost_slider, months_slider], summary, output, update)
