@@ -10,7 +10,8 @@ module             what it computes                                             
 ``contract``       DataError, DataWarning, NotFittedError; shared input checks      all
 ``transactions``   the one door for purchase data: ``validate_transactions``        all
 ``lifecycle``      churn, retention, average lifetime, replacements, profit curve   2
-``clv``            discounting, PVIFA, single and group CLV, the cohort table       3
+``clv``            discounting, PVIFA, single and group CLV, the cohort table;      3, 10
+                   retention-based CLV m r / (1 + d - r)
 ``value``          delivered value, Pareto table, value tiers, share of wallet      1, 4
 ``rfm``            the RFM table, quintile scores and cells, cell response          5
 ``churn``          purchase-cycle alerts (the Quansheng case)                       6
@@ -18,10 +19,14 @@ module             what it computes                                             
 ``satisfaction``   satisfaction against repurchase (the satisfaction trap)          8
 ``btyd``           the repeat-buying summary x, t_x, T of each customer             9
 ``models``         BG/NBD, Gamma-Gamma, shifted-beta-geometric; checks of a fit     9
-``response``       how well a score ranks customers: ranking AUC, gains table       9
+``response``       ranking AUC, gains, lift, calibration, profit-maximising depth   9, 11
+``profitability``  profit and cost to serve per customer, the whale curve, LTV to   10
+                   CAC, customer equity, acquisition cohorts and the C3 table
+``uplift``         control groups, treatment effect, two-model uplift, Qini curve   12
+``sql``            the RFM query in SQL, run on DuckDB or Spark (needs [scale])     13
 ``datasets``       loaders for ``datasets/`` and the synthetic generators           all
 ``plots``          the course's figures; each returns the Axes                      all
-``widgets``        ipywidgets explorers                                             3, 4, 5, 7
+``widgets``        ipywidgets explorers                                             3-5, 7, 10-12
 ``grading``        checks for the exercises' test cells, in course words            exercises
 =================  ===============================================================  =========
 """

@@ -73,7 +73,8 @@ def pvifa(discount_rate: float, years: int) -> float:
     years = _check_years(years)
     if discount_rate == 0:
         return float(years)
-    return float((1.0 - (1.0 + discount_rate) ** -years) / discount_rate)
+    # 1 - (1 + i)^-T written with expm1 and log1p: exact even for a tiny i, where 1 + i rounds to 1
+    return float(-np.expm1(-years * np.log1p(discount_rate)) / discount_rate)
 
 
 def _per_year(values, years: int | None, name: str) -> np.ndarray:
@@ -139,6 +140,63 @@ def group_lifetime_value(annual_contribution: float, annual_cost: float, discoun
     return float((annual_contribution - annual_cost) * pvifa(discount_rate, years))
 
 
+def expected_lifetime_value(margin: float, retention: float, discount_rate: float, years: int | None = None) -> float:
+    """Expected lifetime value when the lifetime is uncertain: each year the customer stays with probability r.
+
+    A customer brings margin m at the end of year 1 and, having stayed, at the end of each later
+    year; after each year they stay with probability r (``retention``), so they are still a customer
+    in year t with probability r^(t-1) and stay 1 / (1 - r) years on average. The expected
+    discounted value is
+
+        E[V] = sum_{t=1..T} m r^(t-1) / (1 + d)^t,    and with no horizon (T infinite)  m / (1 + d - r).
+
+    This is what chapter 1's annuity over the *average* lifetime, m x PVIFA(d, 1 / (1 - r)),
+    approximates, and it is smaller: a customer who leaves early loses more value than one who
+    stays late adds, because late years are discounted more (PVIFA is concave in T). With m = 100,
+    r = 0.8, d = 0.10: 333.33, not the 379.08 of five certain years.
+
+    The same sum under the other timings: :func:`crmlib.clv.retention_clv` (chapter 10) counts
+    the first year only if the customer is retained, m r / (1 + d - r) = r x this value, or pays
+    the first margin now, m (1 + d) / (1 + d - r) = (1 + d) x this value. State which with the number.
+
+    Source: the geometric (constant-retention) lifetime of Gupta & Lehmann (2003), "Customers as
+    assets", *Journal of Interactive Marketing* 17(1), 9-24; Berger & Nasr (1998), "Customer lifetime
+    value: marketing models and applications", *Journal of Interactive Marketing* 12(1), 17-30.
+
+    Parameters
+    ----------
+    margin : float
+        Profit per customer per year (after the cost of goods and of serving them; not revenue).
+    retention : float
+        Probability that a customer of this year is still a customer next year, 0 to 1 (excluded).
+    discount_rate : float
+        Discount rate per year (0.10 for 10 %).
+    years : int, optional
+        Horizon T in years; None sums to infinity.
+
+    Examples
+    --------
+    >>> round(expected_lifetime_value(100, retention=0.8, discount_rate=0.10), 2)
+    333.33
+    >>> round(expected_lifetime_value(95, retention=0.9, discount_rate=0.10), 2)
+    475.0
+    >>> round(expected_lifetime_value(100, retention=0.8, discount_rate=0.10, years=5), 2)
+    265.51
+    >>> expected_lifetime_value(100, retention=1.0, discount_rate=0.0, years=3)  # no churn, no discounting
+    300.0
+    """
+    discount_rate = _check_rate(discount_rate)
+    if not np.isfinite(retention) or not 0 <= retention <= 1:
+        raise DataError(f"retention is a rate between 0 and 1 (80 % = 0.80), got {retention!r}")
+    if years is None:
+        if 1.0 + discount_rate - retention <= 0:
+            raise DataError(f"with retention {retention!r} and discount rate {discount_rate!r} the sum never "
+                            "stops growing: give a horizon with years=")
+        return float(margin / (1.0 + discount_rate - retention))
+    t = np.arange(1, _check_years(years) + 1, dtype="float64")
+    return float(np.sum(margin * retention ** (t - 1) / (1.0 + discount_rate) ** t))
+
+
 def cohort_ltv_table(
     initial_customers: int,
     retention: Sequence[float],
@@ -152,6 +210,7 @@ def cohort_ltv_table(
     discount_rate: float = 0.0,
     risk_factor: float = 1.0,
     payment_delay_days: float = 0.0,
+    price_reduction: float | Sequence[float] = 0.0,
 ) -> pd.DataFrame:
     """The cohort lifetime-value table (Hughes' layout): a cohort of new customers, year by year.
 
@@ -162,9 +221,11 @@ def cohort_ltv_table(
     - ``referral_rate``, ``referred_customers`` = customers x referral rate; referred customers
       join that year's base: ``active_customers`` = customers + referred customers
     - ``retention_rate``: share of this year's active customers still buying next year
-    - ``orders_per_customer``, ``average_order_value``,
-      ``revenue`` = active customers x orders x average order value
-    - ``cost_of_sales_rate``, ``cost_of_sales`` = revenue x rate
+    - ``orders_per_customer``, ``average_order_value`` (at list price), ``price_reduction``,
+      ``revenue`` = active customers x orders x average order value x (1 - price reduction)
+    - ``cost_of_sales_rate``, ``cost_of_sales`` = active customers x orders x average order value
+      x rate: the rate applies to the orders at list price, so a price reduction lowers revenue
+      but not the cost of the goods (with no reduction, cost of sales = revenue x rate)
     - ``acquisition_cost`` = initial customers x acquisition cost (year 1 only)
     - one ``<name>_cost`` row per yearly cost line = active customers x cost per customer
     - ``referral_incentive_cost`` = referred customers x incentive
@@ -194,6 +255,11 @@ def cohort_ltv_table(
         Cost per referred customer.
     discount_rate, risk_factor, payment_delay_days : float
         Discount factor (1 + discount_rate x risk_factor)^(t - 1 + payment_delay_days / 365).
+    price_reduction : float or list of float
+        Share taken off the price of every order in each year (a loyalty discount of 10 % is
+        0.10). The goods cost what they cost: cost of sales stays at the rate times the orders at
+        list price. (Lowering ``average_order_value`` instead would lower the cost of goods with
+        the price, as if the supplier gave the same discount: it overstates the LTV.)
 
     Returns
     -------
@@ -212,6 +278,14 @@ def cohort_ltv_table(
     total_costs   90000.0   55000.0
     profit        10000.0   45000.0
     ltv              10.0      50.9...
+
+    A 10 % price reduction in year 2 costs 10 % of year 2's revenue; the cost of goods stays:
+
+    >>> cut = cohort_ltv_table(1000, retention=[0.5, 0.6], orders_per_customer=[1, 2],
+    ...     average_order_value=[100, 100], cost_of_sales_rate=[0.6, 0.5], acquisition_cost=30,
+    ...     yearly_costs={"marketing": [0, 10]}, discount_rate=0.10, price_reduction=[0, 0.10])
+    >>> cut.loc[["revenue", "cost_of_sales", "profit"], "year 2"].tolist()
+    [90000.0, 50000.0, 35000.0]
     """
     n0 = float(initial_customers)
     if not np.isfinite(n0) or n0 <= 0:
@@ -235,6 +309,11 @@ def cohort_ltv_table(
                 f"{name} in year {bad[0] + 1} is {float(rows[name][bad[0]])!r}: a rate is between 0 and 1 (60 % = 0.60)"
             )
     referral = _per_year(referral_rate, years, "referral_rate")
+    reduction = _per_year(price_reduction, years, "price_reduction")
+    bad = np.flatnonzero((reduction < 0) | (reduction >= 1))
+    if bad.size:
+        raise DataError(f"price_reduction in year {bad[0] + 1} is {float(reduction[bad[0]])!r}: "
+                        "a share of the price between 0 and 1 (10 % off = 0.10)")
     if (referral < 0).any():
         raise DataError("referral_rate cannot be negative")
     cost_lines = {
@@ -252,8 +331,9 @@ def cohort_ltv_table(
         referred[t] = customers[t] * referral[t]
         active[t] = customers[t] + referred[t]
 
-    revenue = active * rows["orders_per_customer"] * rows["average_order_value"]
-    cost_of_sales = revenue * rows["cost_of_sales_rate"]
+    list_revenue = active * rows["orders_per_customer"] * rows["average_order_value"]
+    revenue = list_revenue * (1.0 - reduction)
+    cost_of_sales = list_revenue * rows["cost_of_sales_rate"]
     acquisition = np.zeros(years)
     acquisition[0] = n0 * acquisition_cost
     line_costs = {f"{name}_cost": active * per_customer for name, per_customer in cost_lines.items()}
@@ -273,6 +353,7 @@ def cohort_ltv_table(
         "retention_rate": rows["retention"],
         "orders_per_customer": rows["orders_per_customer"],
         "average_order_value": rows["average_order_value"],
+        "price_reduction": reduction,
         "revenue": revenue,
         "cost_of_sales_rate": rows["cost_of_sales_rate"],
         "cost_of_sales": cost_of_sales,
@@ -300,3 +381,72 @@ def ltv_by_year(table: pd.DataFrame) -> pd.Series:
     ltv.index = [int(str(label).split()[-1]) for label in ltv.index]
     ltv.index.name = "year"
     return ltv.astype("float64")
+
+
+def retention_clv(margin, retention, discount_rate: float, timing: str = "end"):
+    """Lifetime value of a customer who brings ``margin`` a period and stays with probability ``retention``.
+
+    With margin m per period, retention rate r per period and discount rate d per period, summed
+    over an infinite horizon (the chance of still being a customer after t periods is r^t):
+
+    - ``timing="end"`` (the course's default): CLV = m r / (1 + d - r) = sum_{t>=1} m r^t / (1 + d)^t.
+      The margins still to come, each received at the end of a period the customer was retained
+      for: the value of a customer already in the base, whose current margin is counted. This is
+      Gupta & Lehmann's formula; r / (1 + d - r) is their **margin multiple**.
+    - ``timing="start"``: CLV = m (1 + d) / (1 + d - r) = sum_{t>=0} m r^t / (1 + d)^t. The first
+      margin is paid now, for sure: the value of a customer being acquired, whose first period
+      comes with the acquisition. It is always exactly m more than ``"end"``.
+
+    Both are in use, often without saying which (Fader & Hardie 2012): state the convention with
+    the number. The course uses ``"end"`` for the customers a firm already has (the base's value,
+    :func:`crmlib.profitability.customer_equity`), because it counts only money not yet received,
+    and ``"start"`` for a new customer set against what it cost to win them
+    (:func:`crmlib.profitability.ltv_to_cac`). Margin, retention and discount rate must be per
+    the same period (a month or a year), and the margin a profit, not revenue.
+
+    Source: Gupta & Lehmann (2003), "Customers as assets", *Journal of Interactive Marketing*
+    17(1), 9-24; Gupta & Lehmann (2005), *Managing Customers as Investments*, Wharton School
+    Publishing; Fader & Hardie (2012), "Reconciling and clarifying CLV formulas", a note on
+    brucehardie.com.
+
+    Parameters
+    ----------
+    margin : float or array
+        Profit per customer per period (a negative margin gives a negative CLV).
+    retention : float or array
+        Probability that a customer of this period is still a customer next period, 0 to 1.
+    discount_rate : float
+        Discount rate per period (0.10 for 10 %).
+    timing : {"end", "start"}
+        When each period's margin is received (see above).
+
+    Returns
+    -------
+    float, or an array when ``margin`` or ``retention`` is an array.
+
+    Examples
+    --------
+    >>> round(retention_clv(100, 0.8, 0.1), 2)
+    266.67
+    >>> round(retention_clv(100, 0.8, 0.1, timing="start"), 2)
+    366.67
+    >>> retention_clv(100, [0.5, 0.8, 0.9], 0.1).round(2).tolist()
+    [83.33, 266.67, 450.0]
+    """
+    discount_rate = _check_rate(discount_rate)
+    if timing not in TIMINGS:
+        raise DataError(f"timing must be 'end' (margins at the end of each period retained) or 'start' "
+                        f"(the first margin now), got {timing!r}")
+    m = np.asarray(margin, dtype="float64")
+    r = np.asarray(retention, dtype="float64")
+    if not np.all(np.isfinite(m)):
+        raise DataError(f"margin must be a number (profit per customer per period), got {margin!r}")
+    if not np.all(np.isfinite(r)) or np.any(r < 0) or np.any(r > 1):
+        hint = ": write 80 % as 0.80" if np.all(np.isfinite(r)) and np.any((r > 1) & (r <= 100)) else ""
+        raise DataError(f"retention must be a rate between 0 and 1, got {retention!r}{hint}")
+    if np.any(1 + discount_rate - r <= 0):
+        raise DataError("retention 1 with a discount rate of 0 gives an infinite CLV: a customer who never leaves "
+                        "is worth a finite amount only when the future is discounted")
+    numerator = r if timing == "end" else 1.0 + discount_rate
+    value = m * numerator / (1.0 + discount_rate - r)
+    return float(value) if value.ndim == 0 else value

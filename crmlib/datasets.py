@@ -11,6 +11,9 @@ file                             loader                                     what
 ``sbg_retention.csv``            :func:`load_sbg_retention`                 published: sBG retention
 ``satisfaction_survey.csv``      :func:`load_satisfaction_survey`           synthetic: chapter 8 survey
 (generated on demand)            :func:`make_transactions`                  synthetic retail purchases
+(written on demand)              :func:`write_transactions_parquet`         the same, as Parquet files
+(generated on demand)            :func:`make_subscriptions`                 synthetic subscription boxes
+(generated on demand)            :func:`make_retention_campaign`            synthetic retention test
 ===============================  =========================================  ==========================
 
 The files ship inside the package as ``crmlib.data`` (the folder ``datasets/`` of the course),
@@ -32,6 +35,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from crmlib.contract import DataError
+
 __all__ = [
     "data_file",
     "load_cdnow_master",
@@ -42,10 +47,14 @@ __all__ = [
     "load_sbg_retention",
     "load_satisfaction_survey",
     "make_transactions",
+    "write_transactions_parquet",
+    "make_retention_campaign",
     "make_quansheng",
+    "make_subscriptions",
     "write_quansheng",
     "QUANSHENG_TODAY",
     "QUANSHENG_FIRMS",
+    "SUBSCRIPTION_PLANS",
 ]
 
 _DATE = "datetime64[ns]"
@@ -327,6 +336,102 @@ def make_transactions(
 
 
 # --------------------------------------------------------------------------------------------
+# synthetic subscription cohorts (chapter 10)
+# --------------------------------------------------------------------------------------------
+
+#: The two plans of :func:`make_subscriptions`, its true parameters: the monthly price of a box,
+#: the monthly retention rate (the chance that a subscriber of this month takes next month's box
+#: too) and the plan's share of new subscribers. Expected lifetimes are 1 / (1 - retention): 5
+#: boxes on the basic plan, 12.5 on the family plan.
+SUBSCRIPTION_PLANS = pd.DataFrame(
+    {"plan": ["basic", "family"], "price": [39.0, 69.0], "retention": [0.80, 0.92], "share": [0.6, 0.4]}
+)
+
+
+def make_subscriptions(
+    seed: int = 2019,
+    start="2019-01",
+    months: int = 60,
+    new_customers: float = 100.0,
+    growth: float = 0.04,
+    growth_months: int = 36,
+) -> pd.DataFrame:
+    """Five years of a meal-kit subscription service (synthetic): one row per box delivered.
+
+    A contractual business: a customer who cancels is gone for good, so retention is observed.
+    The true parameters:
+
+    - **acquisition**: the number of new subscribers in month k = 0, 1, ... is Poisson with mean
+      ``new_customers`` x (1 + ``growth``)^min(k, ``growth_months`` - 1): 100 in the first month,
+      growing 4 % a month for three years, then flat at about 395 a month;
+    - **plans** (:data:`SUBSCRIPTION_PLANS`): 60 % choose the basic box (39.00 a month), 40 % the
+      family box (69.00 a month);
+    - **retention**: after each box a subscriber takes the next month's box with probability 0.80
+      (basic) or 0.92 (family), independently, so the number of boxes is geometric;
+    - **dates**: the first box on a sign-up day drawn from days 1-28 of the sign-up month, every
+      later box on the same day of the following months, until the subscriber cancels or the
+      data ends (the last month of the ``months``); subscribers still active then are censored.
+
+    Generated on demand in well under a second (no file is stored): the same arguments give the
+    same frame. Its data card is in ``datasets/README.md``.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of :func:`numpy.random.default_rng`.
+    start : period-like
+        The first month.
+    months : int
+        Number of months of data.
+    new_customers, growth, growth_months
+        The acquisition process above.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id`` (int64, 1, 2, ... in order of sign-up), ``date`` (datetime64[ns]),
+        ``amount`` (float64, the box's price) and ``plan`` (str: basic / family), sorted by date
+        then customer.
+
+    Examples
+    --------
+    >>> boxes = make_subscriptions()
+    >>> boxes.shape, boxes["customer_id"].nunique()
+    ((109398, 4), 17119)
+    >>> boxes.groupby("plan")["amount"].first().to_dict()
+    {'basic': 39.0, 'family': 69.0}
+    """
+    months = int(months)
+    if months < 1:
+        raise ValueError(f"months must be at least 1, got {months}")
+    rng = np.random.default_rng(seed)
+    month = np.arange(months)
+    expected = new_customers * (1.0 + growth) ** np.minimum(month, max(growth_months - 1, 0))
+    signups = rng.poisson(expected)
+    n = int(signups.sum())
+    signup_month = np.repeat(month, signups)
+    signup_day = rng.integers(1, 29, size=n)
+    order = np.lexsort((signup_day, signup_month))  # ids in order of sign-up; a day's order is random
+    signup_month, signup_day = signup_month[order], signup_day[order]
+    plan = rng.choice(len(SUBSCRIPTION_PLANS), size=n, p=SUBSCRIPTION_PLANS["share"].to_numpy())
+    boxes = rng.geometric(1.0 - SUBSCRIPTION_PLANS["retention"].to_numpy()[plan])
+    boxes = np.minimum(boxes, months - signup_month)
+
+    who = np.repeat(np.arange(n), boxes)
+    first_row = np.cumsum(boxes) - boxes
+    box_month = signup_month[who] + np.arange(who.size) - np.repeat(first_row, boxes)
+    first_month = np.datetime64(pd.Period(start, "M").start_time.date(), "M")
+    day = (first_month + box_month).astype("datetime64[D]") + (signup_day[who] - 1)
+    frame = pd.DataFrame({
+        "customer_id": who.astype(np.int64) + 1,
+        "date": day.astype(_DATE),
+        "amount": SUBSCRIPTION_PLANS["price"].to_numpy()[plan][who],
+        "plan": SUBSCRIPTION_PLANS["plan"].to_numpy()[plan][who],
+    })
+    return frame.sort_values(["date", "customer_id"], ignore_index=True, kind="stable")
+
+
+# --------------------------------------------------------------------------------------------
 # the Quansheng case (全胜公司)
 # --------------------------------------------------------------------------------------------
 
@@ -450,7 +555,7 @@ def make_quansheng(seed: int = 2004) -> pd.DataFrame:
     names = [f"客户{i:04d}" for i in ids]
     industry = rng.choice(list(_QS_INDUSTRIES), size=n, p=list(_QS_INDUSTRIES.values())).tolist()
     industry[:5] = ["beverage"] * 5
-    named = dict(zip(QUANSHENG_FIRMS["rank"], QUANSHENG_FIRMS.itertuples(index=False)))
+    named = dict(zip(QUANSHENG_FIRMS["rank"], QUANSHENG_FIRMS.itertuples(index=False), strict=True))
     for r, firm in named.items():
         names[r - 1] = firm.customer_name
         industry[r - 1] = firm.industry
@@ -561,6 +666,212 @@ def load_satisfaction_survey() -> pd.DataFrame:
               "satisfaction": "int64", "repurchased": "bool"}
     with data_file("satisfaction_survey.csv").open("rb") as handle:
         return pd.read_csv(handle, encoding="utf-8", dtype=dtypes)
+
+def write_transactions_parquet(
+    folder,
+    n_customers: int,
+    seed: int = 0,
+    customers_per_file: int = 1_000_000,
+    start="2023-01-01",
+    end="2024-12-31",
+) -> Path:
+    """Write a large synthetic sales table as Parquet files, one file of customers at a time.
+
+    File ``k`` (``part-00000.parquet``, ``part-00001.parquet``, ...) holds
+    :func:`make_transactions` for up to ``customers_per_file`` customers, drawn with the seed
+    ``SeedSequence([seed, k])``, their ids shifted to ``k * customers_per_file + 1``,
+    ``k * customers_per_file + 2``, ...: so the table has ids ``1..n_customers``, about ten
+    purchases per customer (10 million customers give about 100 million rows), and memory holds
+    one file's frame at a time (about 250 MB for a million customers). The same arguments write
+    the same files. Dates are stored in microseconds (``datetime64[us]``), which every Parquet
+    reader takes, Spark included (Spark rejects nanoseconds). Needs pyarrow (``crmlib[scale]``).
+
+    Parameters
+    ----------
+    folder : path
+        Created if missing; existing ``part-*.parquet`` files in it are replaced.
+    n_customers : int
+        Number of customers in the whole table.
+    seed : int
+        Seed of the whole table.
+    customers_per_file : int
+        Customers per file: the unit of work and of memory.
+    start, end : date-like
+        The period, as in :func:`make_transactions`.
+
+    Returns
+    -------
+    Path
+        The folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = write_transactions_parquet(tempfile.mkdtemp(), n_customers=250, customers_per_file=100)
+    >>> sorted(f.name for f in folder.iterdir())
+    ['part-00000.parquet', 'part-00001.parquet', 'part-00002.parquet']
+    >>> table = pd.read_parquet(folder)
+    >>> int(table["customer_id"].min()), int(table["customer_id"].max()), str(table["date"].dtype)
+    (1, 250, 'datetime64[us]')
+    """
+    n_customers, per_file = int(n_customers), int(customers_per_file)
+    if n_customers < 1 or per_file < 1:
+        raise ValueError(f"n_customers and customers_per_file must be at least 1, got {n_customers}, {per_file}")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("part-*.parquet"):
+        old.unlink()
+    for k, first in enumerate(range(0, n_customers, per_file)):
+        file_seed = int(np.random.SeedSequence([seed, k]).generate_state(1)[0])
+        part = make_transactions(min(per_file, n_customers - first), seed=file_seed, start=start, end=end)
+        part["customer_id"] += first
+        part["date"] = part["date"].astype("datetime64[us]")
+        part.to_parquet(folder / f"part-{k:05d}.parquet", index=False)
+    return folder
+
+
+# --------------------------------------------------------------------------------------------
+# a retention campaign with a control group (chapter 12)
+# --------------------------------------------------------------------------------------------
+
+
+def make_retention_campaign(n_customers: int = 20000, seed: int = 2018, offer_share: float = 0.5) -> pd.DataFrame:
+    """A randomised retention campaign whose true effects are known: who leaves, with and without the offer.
+
+    A subscription business (a phone or broadband contract) sends a retention offer to a random
+    half of its customers and watches who leaves in the following year. Because the data are
+    generated, every customer's **true churn probability without and with the offer** is known
+    too, which no real campaign can tell: chapter 12 compares its estimates with this truth.
+
+    What is observed of each customer:
+
+    - ``tenure_months``: months as a customer, 1 + the whole part of an exponential with mean 26,
+      at most 120;
+    - ``monthly_margin``: yuan of margin a month, lognormal with median 40 and sigma 0.45;
+    - ``support_calls``: calls to customer service in the last 90 days, Poisson with a
+      gamma-distributed mean (shape 0.5, scale 1.4): most customers never call, a few call often;
+    - ``usage_change``: the change of monthly usage over the last three months (-0.30: fell by
+      30 %), normal with mean 0 and sd 0.22, cut to -0.9 .. 0.9 and rounded to 2 decimals;
+    - ``price_increase``: the customer's price went up at the last renewal (one in four).
+
+    Why customers leave: four independent reasons, each a chance to leave within the year,
+    computed from the columns above (as rounded):
+
+    - service problems: 1 - 0.8 ** support_calls;
+    - needing the service less: min(1.2 × max(0, -usage_change - 0.15), 0.9);
+    - price: 1 - (1 - 0.25 × price_increase) × (1 - 0.10 × new), new = tenure_months <= 12
+      (new customers still compare prices);
+    - anything else (moving, a death in the family): 0.02;
+
+    so ``churn_prob_no_offer`` = 1 - the product of the chances to stay, (1 - reason) over the
+    four reasons. **The offer (a discount) works only on the price reason**: it removes 70 % of
+    it. A customer who leaves for the other reasons cannot be saved by it, however high their
+    risk. And for **settled customers** (more than 36 months, no price increase, no support
+    call) the contact itself adds a 0.03 chance of leaving: it reminds them that they can (the
+    "sleeping dogs" of uplift modelling; Ascarza, Iyengar & Schleicher 2016 measured such a
+    backfire in a field experiment). So ``churn_prob_offer`` = 1 - (1 - service) (1 - usage)
+    (1 - 0.3 × price) (1 - 0.02) (1 - 0.03 × settled), and the true uplift of the offer on
+    staying is ``churn_prob_no_offer - churn_prob_offer``: positive for customers with a price
+    reason (more for those with few other reasons), negative for settled customers, exactly zero
+    for everyone else.
+
+    The test: ``round(n_customers × offer_share)`` customers, chosen at random, get the offer
+    (``offer``); each customer draws one uniform number u and ``churned`` is u < the probability
+    of the group they are in. (The same u would decide the other group's outcome: the customer's
+    fate is fixed either way, which makes the four kinds of customers of uplift modelling exact.)
+
+    With the defaults (20,000 customers, seed 2018): 24.3 % of the control group and 19.6 % of
+    the offer group churn; the true average uplift is 5.2 points (52.2 % of the customers have a
+    positive uplift, 12.2 % a negative one, 35.6 % none); of the 2,346 customers more likely to
+    leave than to stay without the offer (``churn_prob_no_offer`` >= 0.5), 27.2 % have a true
+    uplift of exactly zero. ``tests/test_uplift.py`` pins these numbers.
+
+    Parameters
+    ----------
+    n_customers : int
+        Number of customers, ids 1..n_customers, at least 2.
+    seed : int
+        Seed of :func:`numpy.random.default_rng`: the same seed gives the same frame. The course
+        uses 2018, the year of Ascarza's "Retention futility".
+    offer_share : float
+        The share of customers who get the offer, between 0 and 1.
+
+    Returns
+    -------
+    DataFrame
+        One row per customer: ``customer_id`` (int64), ``tenure_months`` (int64),
+        ``monthly_margin`` (float64, yuan, 2 decimals), ``support_calls`` (int64),
+        ``usage_change`` (float64, 2 decimals), ``price_increase`` (bool), ``offer`` (bool),
+        ``churned`` (bool), and the truth: ``churn_prob_no_offer`` and ``churn_prob_offer``
+        (float64).
+
+    Raises
+    ------
+    crmlib.DataError
+        For fewer than 2 customers or an offer share outside 0..1.
+
+    References
+    ----------
+    Ascarza, E. (2018). Retention futility: Targeting high-risk customers might be ineffective.
+    *Journal of Marketing Research* 55(1), 80-98.
+
+    Ascarza, E., Iyengar, R. & Schleicher, M. (2016). The perils of proactive churn prevention
+    using plan recommendations: Evidence from a field experiment. *Journal of Marketing
+    Research* 53(1), 46-60.
+
+    Examples
+    --------
+    >>> campaign = make_retention_campaign(1000, seed=1)
+    >>> campaign.shape, int(campaign["offer"].sum())
+    ((1000, 10), 500)
+    >>> uplift = campaign["churn_prob_no_offer"] - campaign["churn_prob_offer"]
+    >>> bool((uplift[~campaign["price_increase"] & (campaign["tenure_months"] > 12)] <= 0).all())
+    True
+    """
+    try:
+        n_customers = int(n_customers)
+        offer_share = float(offer_share)
+    except (TypeError, ValueError):
+        raise DataError(f"n_customers must be a whole number and offer_share a number, got {n_customers!r} and "
+                        f"{offer_share!r}") from None
+    if n_customers < 2:
+        raise DataError(f"n_customers must be at least 2 (a test needs an offer and a control group), got "
+                        f"{n_customers}")
+    if not 0.0 < offer_share < 1.0:
+        raise DataError(f"offer_share must be a share between 0 and 1 (0.5 for half), got {offer_share!r}")
+    n = n_customers
+    rng = np.random.default_rng(seed)
+    tenure = np.minimum(1 + np.floor(rng.exponential(26.0, n)), 120).astype(np.int64)
+    margin = np.round(rng.lognormal(np.log(40.0), 0.45, n), 2)
+    calls = rng.poisson(rng.gamma(0.5, 1.4, n)).astype(np.int64)
+    usage = np.round(np.clip(rng.normal(0.0, 0.22, n), -0.9, 0.9), 2)
+    price = rng.random(n) < 0.25
+
+    service = 1 - 0.8**calls
+    needs_less = np.minimum(1.2 * np.maximum(0.0, -usage - 0.15), 0.9)
+    price_reason = 1 - (1 - 0.25 * price) * (1 - 0.10 * (tenure <= 12))
+    settled = (tenure > 36) & ~price & (calls == 0)
+    stay_other = (1 - service) * (1 - needs_less) * (1 - 0.02)
+    churn_no_offer = 1 - stay_other * (1 - price_reason)
+    churn_offer = 1 - stay_other * (1 - 0.3 * price_reason) * (1 - 0.03 * settled)
+
+    offer = np.zeros(n, dtype=bool)
+    offer[rng.permutation(n)[: round(n * offer_share)]] = True
+    luck = rng.random(n)
+    churned = luck < np.where(offer, churn_offer, churn_no_offer)
+    return pd.DataFrame({
+        "customer_id": np.arange(1, n + 1, dtype=np.int64),
+        "tenure_months": tenure,
+        "monthly_margin": margin,
+        "support_calls": calls,
+        "usage_change": usage,
+        "price_increase": price,
+        "offer": offer,
+        "churned": churned,
+        "churn_prob_no_offer": churn_no_offer,
+        "churn_prob_offer": churn_offer,
+    })
+
 
 def main(argv=None) -> int:
     """``python -m crmlib.datasets quansheng PATH``: write the Quansheng case file to PATH."""

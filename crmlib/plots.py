@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import matplotlib.colors as mcolors
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
@@ -26,37 +27,49 @@ def _axes(ax, figsize=(6, 4)):
     return ax
 
 
-def customer_pyramid(tiers: pd.DataFrame, ax=None):
-    """The customer pyramid: one band per tier, widest (lead) at the bottom, labelled with counts.
+def customer_pyramid(levels: pd.DataFrame, ax=None, title: str | None = None):
+    """Customers in bands, one per level, the last level widest at the bottom, labelled with counts.
 
-    ``tiers`` is the output of :func:`crmlib.value.value_tiers` (needs ``pyramid`` and ``value``).
+    ``levels`` is the output of :func:`crmlib.value.profitability_pyramid` (a ``pyramid`` column:
+    the customer pyramid by profitability, lead at the bottom) or of
+    :func:`crmlib.value.value_tiers` (a ``tier`` column: size tiers such as top / high / mid /
+    low). Each band says how many customers it holds and their share of the total value; in the
+    pyramid the lead band's share is negative (the firm loses money on them).
 
-    >>> from crmlib.value import value_tiers
+    >>> from crmlib.value import profitability_pyramid, value_tiers
     >>> ax = customer_pyramid(value_tiers(pd.Series(range(1000, 0, -1), dtype=float)))
+    >>> ax.texts[0].get_text(), ax.get_title()
+    ('low: 800 customers, 64% of value', 'Size tiers (ranked by value)')
+    >>> ax = customer_pyramid(profitability_pyramid(pd.Series([90.0, 50, 20, 10, 5, -25])))
     >>> ax.texts[0].get_text()
-    'lead: 800 customers, 64% of value'
+    'lead: 1 customers, -17% of value'
     """
-    require_columns(tiers, ("pyramid", "value"), "the tiers",
-                    "pass the output of crmlib.value.value_tiers() with four tiers")
+    column = next((name for name in ("pyramid", "tier") if name in levels), "pyramid")
+    require_columns(levels, (column, "value"), "the levels",
+                    "pass the output of crmlib.value.profitability_pyramid() or crmlib.value.value_tiers()")
     ax = _axes(ax)
-    summary = tiers.groupby("pyramid", observed=False)["value"].agg(["size", "sum"])
+    summary = levels.groupby(column, observed=False)["value"].agg(["size", "sum"])
     total_value = summary["sum"].sum()
-    levels = list(summary.index)[::-1]  # lead at the bottom
-    for level_number, level in enumerate(levels):
-        half_bottom = 1.0 - level_number / len(levels)
-        half_top = 1.0 - (level_number + 1) / len(levels)
+    names = list(summary.index)[::-1]  # the last level (lead, low) at the bottom
+    shades = plt.get_cmap("Blues")(np.linspace(0.35, 0.85, len(names)))
+    for level_number, level in enumerate(names):
+        half_bottom = 1.0 - level_number / len(names)
+        half_top = 1.0 - (level_number + 1) / len(names)
         xs = [-half_bottom, half_bottom, half_top, -half_top]
         ys = [level_number, level_number, level_number + 1, level_number + 1]
-        ax.fill(xs, ys, color=PYRAMID_COLOURS.get(level, "#cccccc"), edgecolor="white", linewidth=2)
+        colour = PYRAMID_COLOURS.get(level, shades[level_number]) if column == "pyramid" else shades[level_number]
+        ax.fill(xs, ys, color=colour, edgecolor="white", linewidth=2)
         size, value = summary.loc[level, "size"], summary.loc[level, "sum"]
         share = value / total_value if total_value else 0
         # the label stands beside the band, where even the narrow top band leaves room for it
         ax.text(half_bottom * 0.5 + 0.58, level_number + 0.5, f"{level}: {size:,} customers, {share:.0%} of value",
                 ha="left", va="center", fontsize=9)
     ax.set_xlim(-1.05, 2.6)
-    ax.set_ylim(0, len(levels))
+    ax.set_ylim(0, len(names))
     ax.axis("off")
-    ax.set_title("The customer pyramid")
+    if title is None:
+        title = "The customer pyramid (by profitability)" if column == "pyramid" else "Size tiers (ranked by value)"
+    ax.set_title(title)
     return ax
 
 
@@ -270,6 +283,36 @@ def lifecycle_profit_curve(curve: pd.DataFrame, ax=None):
     ax.set_xticks([])
     ax.set_ylabel("profit from the customer (peak = 1)")
     ax.set_title("Customer profit over the relationship")
+    return ax
+
+
+def profit_by_tenure_plot(table: pd.DataFrame, ax=None, period_name: str = "period"):
+    """Profit per customer in each period of the relationship, one line per lifetime length.
+
+    ``table`` is the output of :func:`crmlib.lifecycle.profit_by_tenure`. If the inverted U held,
+    the lines of long-lived customers would rise through the middle periods and fall at the end;
+    the lifetime group with a single period is drawn as a point.
+
+    >>> from crmlib.lifecycle import profit_by_tenure
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2], "amount": [10.0, 20.0, 5.0],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-05-01", "2024-01-01"])})
+    >>> ax = profit_by_tenure_plot(profit_by_tenure(tx, margin=0.5))
+    >>> ax.get_legend_handles_labels()[1]
+    ['lifetime 0 periods (1 customers)', 'lifetime 1 periods (1 customers)']
+    """
+    require_columns(table.reset_index(), ("lifetime_periods", "period", "customers", "profit_per_customer"),
+                    "the table", "pass the output of crmlib.lifecycle.profit_by_tenure()")
+    ax = _axes(ax, figsize=(7, 4.2))
+    flat = table.reset_index()
+    for number, (lifetime, group) in enumerate(flat.groupby("lifetime_periods")):
+        label = f"lifetime {lifetime} {period_name}s ({int(group['customers'].iloc[0]):,} customers)"
+        ax.plot(group["period"], group["profit_per_customer"], marker="o", color=f"C{number % 10}", label=label)
+    ax.axhline(0, color="0.6", linewidth=0.8)
+    ax.set_xlabel(f"{period_name} of the relationship (0 = the first purchase's)")
+    ax.set_ylabel(f"profit per customer in the {period_name}")
+    ax.xaxis.set_major_locator(mticker.MaxNLocator(integer=True))
+    ax.legend(fontsize=8, title="lifetime: first to last purchase", title_fontsize=8)
+    ax.set_title("Profit over the relationship, by lifetime")
     return ax
 
 
@@ -623,4 +666,267 @@ def gains_chart(tables, ax=None):
     ax.set_ylim(0, 1.02)
     ax.legend(loc="lower right")
     ax.set_title("Cumulative gains")
+    return ax
+
+
+def _named_tables(tables, columns, what: str, fix: str) -> dict:
+    """One table or a dict of them by name, each checked for ``columns``."""
+    tables = tables if isinstance(tables, dict) else {"ranking": tables}
+    for name, table in tables.items():
+        require_columns(table, columns, f"{what} {name!r}", fix)
+    return tables
+
+
+def lift_chart(tables, cumulative: bool = False, ax=None):
+    """Lift by group: how many times the overall rate each group of customers reaches, from the top.
+
+    ``tables`` is one output of :func:`crmlib.response.gains_table` or a dict of them by name (one
+    line per ranking). Each group's lift (its rate / the overall rate) is drawn at the middle of
+    its share of customers, the top-scored group first; with ``cumulative=True`` the cumulative
+    lift of the top groups (gain / customer share) at their end. The dotted line at 1 is a random
+    order. A good ranking starts high and falls below 1 at the bottom.
+
+    >>> from crmlib.response import gains_table
+    >>> outcome = [1, 1, 0, 1, 0, 0, 0, 1, 0, 0]
+    >>> ax = lift_chart({"score": gains_table(list(range(10, 0, -1)), outcome, groups=5)})
+    >>> [line.get_label() for line in ax.lines], ax.get_ylabel()
+    (['score', 'random order'], 'lift (rate / overall rate)')
+    """
+    tables = _named_tables(tables, ("customer_share", "lift", "cumulative_lift"), "the gains table",
+                           "pass the output of crmlib.response.gains_table()")
+    ax = _axes(ax, figsize=(6, 4))
+    for name, table in tables.items():
+        share = table["customer_share"].to_numpy()
+        if cumulative:
+            x, y = share, table["cumulative_lift"].to_numpy()
+        else:
+            x, y = (np.concatenate([[0.0], share[:-1]]) + share) / 2, table["lift"].to_numpy()
+        ax.plot(x, y, marker="o" if len(table) <= 20 else None, markersize=4, label=name)
+    ax.axhline(1.0, ls=":", color="0.5", label="random order")
+    ax.set_xlabel("share of customers, highest scores first")
+    ax.set_ylabel("cumulative lift (gain / share)" if cumulative else "lift (rate / overall rate)")
+    ax.xaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="best")
+    ax.set_title("Cumulative lift" if cumulative else "Lift by group")
+    return ax
+
+
+def calibration_plot(tables, ax=None):
+    """Predicted probability against the actual rate, group by group: on the diagonal is calibrated.
+
+    ``tables`` is one output of :func:`crmlib.response.calibration_table` or a dict of them by
+    name. A point below the diagonal is a group the model is too optimistic about (it predicts
+    more than happened), above it too pessimistic.
+
+    >>> from crmlib.response import calibration_table
+    >>> table = calibration_table([0.9, 0.9, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1], [1, 1, 1, 0, 0, 0, 1, 0], groups=2)
+    >>> ax = calibration_plot({"model": table})
+    >>> [line.get_label() for line in ax.lines], ax.get_xlabel()
+    (['model', 'perfectly calibrated'], 'predicted probability (group mean)')
+    """
+    tables = _named_tables(tables, ("predicted", "actual"), "the calibration table",
+                           "pass the output of crmlib.response.calibration_table()")
+    ax = _axes(ax, figsize=(5, 5))
+    top = 0.0
+    for name, table in tables.items():
+        ax.plot(table["predicted"], table["actual"], "o-", markersize=4, label=name)
+        top = max(top, table["predicted"].max(), table["actual"].max())
+    top = min(1.0, top * 1.05) if top > 0 else 1.0
+    ax.plot([0, top], [0, top], ":", color="0.5", label="perfectly calibrated")
+    ax.set_xlabel("predicted probability (group mean)")
+    ax.set_ylabel("actual rate in the group")
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    ax.set_aspect("equal")
+    ax.legend(loc="upper left")
+    ax.set_title("Calibration: predicted against actual")
+    return ax
+
+
+def profit_curve_chart(curves, ax=None, mark_best: bool = True):
+    """Profit of a mailing against the share of customers contacted from the top, best depth marked.
+
+    ``curves`` is one output of :func:`crmlib.response.profit_curve` or a dict of them by name
+    (one line per ranking). Each line's highest point, the profit-maximising mailing depth
+    (:func:`crmlib.response.best_mailing_depth`), is marked with a dot when ``mark_best``. The
+    line's right end is "mail everyone"; the horizontal line is zero profit.
+
+    >>> from crmlib.response import profit_curve
+    >>> curve = profit_curve([0.9, 0.7, 0.5, 0.3, 0.1], [1, 0, 1, 0, 0], cost_per_contact=2,
+    ...                      margin_per_response=10)
+    >>> ax = profit_curve_chart({"score": curve})
+    >>> ax.lines[0].get_label(), ax.get_ylabel()
+    ('score: best 60% of customers, 14', 'profit')
+    """
+    curves = _named_tables(curves, ("customer_share", "profit"), "the profit curve",
+                           "pass the output of crmlib.response.profit_curve()")
+    ax = _axes(ax, figsize=(6.5, 4))
+    for name, curve in curves.items():
+        best = int(curve["profit"].to_numpy().argmax())
+        share, profit = curve["customer_share"].iloc[best], curve["profit"].iloc[best]
+        label = f"{name}: best {share:.0%} of customers, {profit:,.0f}" if mark_best else name
+        (line,) = ax.plot(curve["customer_share"], curve["profit"], label=label)
+        if mark_best:
+            ax.plot(share, profit, "o", color=line.get_color())
+    ax.axhline(0.0, color="0.6", lw=1)
+    ax.set_xlabel("share of customers contacted, highest scores first")
+    ax.set_ylabel("profit")
+    ax.xaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.legend(fontsize=8, loc="best")
+    ax.set_title("Profit by mailing depth")
+    return ax
+
+
+def whale_chart(curve: pd.DataFrame, ax=None, mark: float = 0.2):
+    """The whale curve: cumulative profit (as a share of total profit) against customers ranked by profit.
+
+    ``curve`` is the output of :func:`crmlib.profitability.whale_curve`. The hump is marked with
+    its height and where it is reached (the last profitable customer); the top ``mark`` share of
+    customers is marked too (Kaplan & Narayanan's "top 20 %"); the dashed line is 100 % of profit,
+    where the curve ends.
+
+    >>> from crmlib.profitability import whale_curve
+    >>> ax = whale_chart(whale_curve(pd.Series([80.0, 30, 5, -10])), mark=0.25)
+    >>> [t.get_text() for t in ax.texts]
+    ['peak: 110% of profit\\nfrom the top 75% of customers', 'top 25%: 76%']
+    """
+    require_columns(curve, ("customer_share", "profit_share", "profit"), "the whale curve",
+                    "pass the output of crmlib.profitability.whale_curve()")
+    ax = _axes(ax)
+    x = np.concatenate([[0.0], curve["customer_share"].to_numpy()])
+    y = np.concatenate([[0.0], curve["profit_share"].to_numpy()])
+    ax.plot(x, y, color="C0", label="customers ranked by profit")
+    ax.axhline(1.0, color="grey", linestyle="--", linewidth=0.8, label="100 % of profit")
+    peak = int(np.argmax(y))
+    ax.fill_between(x[peak:], y[peak:], 1.0, color="C3", alpha=0.15, label="profit given back")
+    ax.plot([x[peak]], [y[peak]], "o", color="C3")
+    # right of the peak the curve only falls: text that starts there and above the peak stays clear of it
+    ax.annotate(f"peak: {y[peak]:.0%} of profit\nfrom the top {x[peak]:.0%} of customers", (x[peak], y[peak]),
+                xytext=(8, 6), textcoords="offset points", ha="left", va="bottom", fontsize=9)
+    k = max(1, int(round(mark * len(curve))))
+    share = float(curve["profit_share"].iloc[k - 1])
+    ax.plot([x[k], x[k]], [0, share], color="C2", linestyle=":")
+    ax.annotate(f"top {mark:.0%}: {share:.0%}", (x[k], share / 2), xytext=(4, 0), textcoords="offset points",
+                ha="left", va="center", fontsize=9, color="C2")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(min(0.0, float(y.min())) - 0.02, float(y.max()) * 1.18)
+    ax.xaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    ax.set_xlabel("share of customers, most profitable first")
+    ax.set_ylabel("cumulative share of total profit")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("Whale curve of customer profitability")
+    return ax
+
+
+def c3_chart(table: pd.DataFrame, ax=None, label: str = "revenue"):
+    """The customer cohort chart (C3): each period's revenue stacked by acquisition cohort.
+
+    ``table`` is :func:`crmlib.profitability.cohort_table` with ``by="period"``: one row per
+    cohort, one column per calendar period. The oldest cohort is the bottom layer; a layer that
+    thins out is a cohort whose customers leave or buy less, and the top edge of each new layer is
+    what the newest customers add (McCarthy & Fader 2018). With more than 12 cohorts the legend
+    names about 12 of them, evenly spaced; the colours run from the oldest (dark) to the newest.
+
+    >>> from crmlib.profitability import cohort_table
+    >>> tx = pd.DataFrame({"customer_id": [1, 2, 1, 2], "date": ["1997-01-05", "1997-02-03", "1997-02-20",
+    ...                    "1997-03-01"], "amount": [12.0, 30.0, 8.0, 10.0]})
+    >>> [t.get_text() for t in c3_chart(cohort_table(tx)).get_legend().get_texts()]
+    ['1997-01', '1997-02']
+    """
+    if not isinstance(table, pd.DataFrame) or not isinstance(table.columns, pd.PeriodIndex):
+        raise DataError("the cohort table must have calendar periods as columns: pass "
+                        "crmlib.profitability.cohort_table(..., by='period')")
+    ax = _axes(ax, figsize=(7, 4))
+    x = table.columns.to_timestamp()
+    colours = plt.get_cmap("viridis")(np.linspace(0.0, 0.95, len(table)))
+    step = max(1, math.ceil(len(table) / 12))
+    labels = [str(c) if i % step == 0 else "_nolegend_" for i, c in enumerate(table.index)]
+    layers = ax.stackplot(x, table.to_numpy(dtype=float), colors=colours, labels=labels)
+    for layer, colour in zip(layers, colours, strict=True):
+        layer.set_edgecolor(colour)  # no light seams between thin layers
+        layer.set_linewidth(0.5)
+    ax.set_xlim(x[0], x[-1])
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_xlabel("period")
+    ax.set_ylabel(f"{label} per period")
+    ax.legend(title="cohort", loc="best", fontsize=7, title_fontsize=8, ncol=1 if len(table) <= 6 else 2)
+    ax.set_title(f"Customer cohort chart (C3): {label} by acquisition cohort")
+    return ax
+
+
+def uplift_curve(tables, ax=None):
+    """The uplift (Qini) curve: the responses a treatment adds if the top customers of a ranking get it.
+
+    ``tables`` is one output of :func:`crmlib.uplift.qini_table` or a dict of them by name (one
+    line per ranking, measured on the same test), drawn as ``incremental`` against the share of
+    customers treated from the top; the dotted line is a random choice of customers (the
+    ``random`` column of the first table). A ranking by uplift rises above it early; a ranking
+    that puts customers the treatment does not change first stays near or below it.
+
+    >>> from crmlib.uplift import qini_table
+    >>> offer, stayed = [1, 0, 1, 0, 1, 0, 1, 0], [1, 0, 1, 0, 1, 1, 0, 0]
+    >>> tables = {"by uplift": qini_table([8, 7, 6, 5, 4, 3, 2, 1], offer, stayed, groups=2),
+    ...           "by risk": qini_table([1, 2, 3, 4, 5, 6, 7, 8], offer, stayed, groups=2)}
+    >>> uplift_curve(tables).get_legend_handles_labels()[1]
+    ['by uplift', 'by risk', 'random choice']
+    """
+    tables = tables if isinstance(tables, dict) else {"ranking": tables}
+    ax = _axes(ax, figsize=(6, 4))
+    for name, table in tables.items():
+        require_columns(table, ("customer_share", "incremental", "random"), f"the Qini table {name!r}",
+                        "pass the output of crmlib.uplift.qini_table()")
+        ax.plot(np.concatenate([[0.0], table["customer_share"]]), np.concatenate([[0.0], table["incremental"]]),
+                marker="o" if len(table) <= 20 else None, markersize=3, label=name)
+    first = next(iter(tables.values()))
+    ax.plot([0, 1], [0, first["random"].iloc[-1]], ":", color="0.5", label="random choice")
+    ax.axhline(0, color="0.8", lw=0.8)
+    ax.set_xlabel("share of customers treated, highest scores first")
+    ax.set_ylabel("incremental responses")
+    ax.xaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    ax.set_xlim(0, 1)
+    ax.legend(loc="best")
+    ax.set_title("Uplift (Qini) curve")
+    return ax
+
+
+def targeting_profit_plot(tables, ax=None):
+    """Expected incremental profit against the number of offers sent, for one or more rankings.
+
+    ``tables`` is one output of :func:`crmlib.uplift.targeting_table` or a dict of them by name
+    (targeting by uplift, by churn risk, ...); each curve's highest point, the best number of
+    offers for that ranking, is marked, and the legend gives it with its profit (no offers at
+    all when no number of offers makes a profit).
+
+    >>> from crmlib.uplift import targeting_table
+    >>> uplift = pd.Series([0.0, 0.2, 0.05])
+    >>> tables = {"by risk": targeting_table([0.9, 0.5, 0.1], uplift, 500.0, 30.0),
+    ...           "by uplift": targeting_table(uplift, uplift, 500.0, 30.0)}
+    >>> targeting_profit_plot(tables).get_legend_handles_labels()[1]
+    ['by risk: best 2 offers, profit 40', 'by uplift: best 1 offer, profit 70']
+    """
+    tables = tables if isinstance(tables, dict) else {"ranking": tables}
+    ax = _axes(ax, figsize=(6, 4))
+    for name, table in tables.items():
+        require_columns(table, ("incremental_profit",), f"the targeting table {name!r}",
+                        "pass the output of crmlib.uplift.targeting_table()")
+        k = np.concatenate([[0], table.index.to_numpy()])
+        profit = np.concatenate([[0.0], table["incremental_profit"].to_numpy()])
+        best = int(np.argmax(profit))
+        offers = f"{k[best]:,} offer{'' if k[best] == 1 else 's'}"
+        (line,) = ax.plot(k, profit, label=f"{name}: best {offers}, profit {profit[best]:,.0f}")
+        ax.plot(k[best], profit[best], "o", color=line.get_color())
+    ax.axhline(0, color="0.6", lw=0.8)
+    ax.set_xlabel("offers sent, highest scores first")
+    ax.set_ylabel("expected incremental profit")
+    ax.xaxis.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
+    ax.yaxis.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=8)
+    ax.set_title("Whom to send the offer: expected incremental profit")
     return ax

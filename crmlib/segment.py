@@ -15,6 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from crmlib.contract import DataError, column_error, require_columns
+from crmlib.transactions import validate_transactions
 
 FAMILY_LIFECYCLE = (
     ("young single", "青年单身", "entertainment, housing, cars"),
@@ -71,6 +72,91 @@ def rfm_features(table: pd.DataFrame, log: bool = True, columns=RFM_FEATURES) ->
     return np.log1p(features) if log else features
 
 
+HABIT_COLUMNS = ("tenure_days", "mean_gap_days", "gap_cv", "items_per_order", "price_per_item")
+"""The columns of :func:`purchase_habits` (the last two only when an items column is given)."""
+
+
+def purchase_habits(
+    transactions: pd.DataFrame,
+    items: str | None = None,
+    customer: str = "customer_id",
+    date: str = "date",
+    amount: str = "amount",
+    returns: str = "error",
+) -> pd.DataFrame:
+    """Behavioural variables beyond RFM, per customer: how long, how regularly, how much at a time, at what price.
+
+    Step 1 of the five-step segmentation (customer characteristics, 客户特征细分) asks for more than
+    R, F and M. A transaction file cannot give age or attitudes, but it can give habits:
+
+    - ``tenure_days``: days from the first to the last purchase (0 for a single purchase day);
+    - ``mean_gap_days``: the mean number of days between purchase days (NaN with one purchase day);
+    - ``gap_cv``: the coefficient of variation of those gaps, standard deviation / mean (population
+      standard deviation; NaN with fewer than two gaps): near 0 a steady rhythm (replenishment),
+      1 or more irregular bursts;
+    - with ``items`` (the column counting units per purchase, e.g. CDNOW's ``cds``):
+      ``items_per_order`` = units / purchases (a collector or a gift buyer buys many at a time) and
+      ``price_per_item`` = amount / units (what they are willing to pay per unit: a sign of the
+      benefit sought, 目标利益).
+
+    Purchases on the same day are one purchase day for the gaps; every row is an order for
+    ``items_per_order``. Source: the segmentation variables of the course source (slide 59:
+    behavioural variables, benefit sought, loyalty) and the essay's step 1.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        One row per purchase, checked by :func:`crmlib.transactions.validate_transactions`.
+    items : str, optional
+        Name of a column with the number of units in each purchase.
+    customer, date, amount, returns
+        Passed to :func:`~crmlib.transactions.validate_transactions`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``customer_id``: the columns of :data:`HABIT_COLUMNS` (without the last two when
+        ``items`` is None).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": ["a", "a", "a", "a", "b"], "cds": [2, 1, 3, 2, 1],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-11", "2024-01-21", "2024-01-31", "2024-03-01"]),
+    ...     "amount": [30.0, 15.0, 45.0, 30.0, 9.0]})
+    >>> habits = purchase_habits(tx, items="cds")
+    >>> habits[["tenure_days", "mean_gap_days", "gap_cv"]]
+                 tenure_days  mean_gap_days  gap_cv
+    customer_id
+    a                     30           10.0     0.0
+    b                      0            NaN     NaN
+    >>> habits[["items_per_order", "price_per_item"]]
+                 items_per_order  price_per_item
+    customer_id
+    a                        2.0            15.0
+    b                        1.0             9.0
+    """
+    tx = validate_transactions(transactions, customer=customer, date=date, amount=amount, returns=returns)
+    if items is not None:
+        require_columns(tx, [items], "the transactions", "name the column that counts units per purchase")
+        units = pd.to_numeric(tx[items], errors="coerce")
+        if units.isna().any() or (units <= 0).any():
+            raise DataError(f"column {items!r}: every purchase needs a positive number of units")
+    per_customer = tx.groupby("customer_id")
+    habits = pd.DataFrame(index=per_customer.size().index)
+    habits["tenure_days"] = (per_customer["date"].max() - per_customer["date"].min()).dt.days
+    days = tx[["customer_id", "date"]].drop_duplicates().sort_values(["customer_id", "date"])
+    gaps = days.groupby("customer_id")["date"].diff().dt.days.dropna()
+    by_gap = gaps.groupby(days.loc[gaps.index, "customer_id"])
+    habits["mean_gap_days"] = by_gap.mean()
+    spread = by_gap.std(ddof=0).where(by_gap.size() >= 2)
+    habits["gap_cv"] = spread / habits["mean_gap_days"]
+    if items is not None:
+        totals = tx.assign(_units=units).groupby("customer_id").agg(units=("_units", "sum"), spend=("amount", "sum"))
+        habits["items_per_order"] = totals["units"] / per_customer.size()
+        habits["price_per_item"] = totals["spend"] / totals["units"]
+    return habits
+
+
 def _checked_features(features: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(features, pd.DataFrame) or features.shape[1] == 0:
         raise DataError("features must be a DataFrame with at least one column")
@@ -112,8 +198,11 @@ def kmeans_segments(features: pd.DataFrame, k: int, seed: int = 0, scale: bool =
     return pd.Series([renumber[label] for label in labels], index=features.index, name="segment")
 
 
-def segment_profiles(data: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
-    """Size, share and the mean of every numeric column, per segment: the basis for naming segments.
+def segment_profiles(data: pd.DataFrame, segments: pd.Series, statistic: str = "mean") -> pd.DataFrame:
+    """Size, share and the mean (or median) of every numeric column, per segment: the basis for naming segments.
+
+    ``statistic="median"`` suits skewed variables (spend, items per order), where a few extreme
+    customers pull the mean.
 
     >>> data = pd.DataFrame({"monetary": [10.0, 20.0, 300.0]})
     >>> segment_profiles(data, pd.Series([0, 0, 1]))
@@ -121,12 +210,18 @@ def segment_profiles(data: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
     segment
     0           2  0.666667      15.0
     1           1  0.333333     300.0
+    >>> segment_profiles(pd.DataFrame({"monetary": [10.0, 20.0, 600.0]}), pd.Series([0, 0, 0]), statistic="median")
+             size  share  monetary
+    segment
+    0           3    1.0      20.0
     """
     if len(data) != len(segments):
         raise DataError(f"{len(data)} customers but {len(segments)} segment labels")
+    if statistic not in ("mean", "median"):
+        raise DataError(f"statistic must be 'mean' or 'median', got {statistic!r}")
     numeric = data.select_dtypes("number")
     grouped = numeric.groupby(np.asarray(segments))
-    profile = grouped.mean()
+    profile = grouped.agg(statistic)
     profile.insert(0, "share", grouped.size() / len(data))
     profile.insert(0, "size", grouped.size())
     profile.index.name = "segment"

@@ -1,4 +1,23 @@
-"""Customer value: delivered value, the 20/80 rule, value tiers and the customer pyramid (chapters 1 and 4)."""
+"""Customer value: delivered value, the 20/80 rule, size tiers and the profitability pyramid (chapters 1, 3, 4, 6).
+
+Two different ideas live here and must not be confused:
+
+- **size tiers** (:func:`value_tiers`): customers ranked by what they bought and cut at fixed
+  shares of the customer count, by default the Quansheng case's top 1 % / high 4 % / mid 15 % /
+  low 80 % (顶端 / 高端 / 中端 / 低端客户). They say how big a customer is, not whether the firm
+  makes money on them.
+- the **customer pyramid** (客户金字塔, :func:`profitability_pyramid`): customers by
+  *profitability*, after Zeithaml, Rust & Lemon (2001). Lead (重铅) customers are those with a
+  **negative** lifetime value (the course source, slides 40-41): the firm loses money on them.
+  Diamond (钻石), gold (黄金) and brass (黄铜) split the profitable ones.
+
+A low-tier customer is not a lead customer: at CDNOW the bottom 80 % by spending made 32 % of it.
+
+References
+----------
+Zeithaml, V. A., Rust, R. T. & Lemon, K. N. (2001). The customer pyramid: creating and serving
+profitable customers. *California Management Review* 43(4), 118-142.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +27,32 @@ import pandas as pd
 from crmlib.contract import DataError, first_rows
 
 TIER_SHARES = (0.01, 0.04, 0.15, 0.80)
-"""Shares of customers in the top / high / mid / low tiers (the Quansheng case: 1 %, 4 %, 15 %, 80 %)."""
+"""Shares of customers in the top / high / mid / low size tiers (the Quansheng case: 1 %, 4 %, 15 %, 80 %)."""
 
 TIERS = ("top", "high", "mid", "low")
+"""The size tiers of the Quansheng case, largest customers first."""
+
+TIER_CHINESE = {"top": "顶端客户", "high": "高端客户", "mid": "中端客户", "low": "低端客户"}
+
 PYRAMID = ("diamond", "gold", "brass", "lead")
-"""The customer pyramid (客户金字塔): diamond 钻石, gold 黄金, brass 黄铜, lead 重铅."""
+"""The customer pyramid (客户金字塔) by profitability: diamond 钻石, gold 黄金, brass 黄铜, lead 重铅."""
 
 PYRAMID_CHINESE = {"diamond": "钻石", "gold": "黄金", "brass": "黄铜", "lead": "重铅"}
 
-TIER_MOVES = {
+PYRAMID_SHARES = (0.10, 0.30, 0.60)
+"""Default shares of the *profitable* customers in diamond / gold / brass (a convention of this
+course: Zeithaml, Rust & Lemon (2001) fix no shares). Lead is not a share: it is every customer
+whose lifetime value is negative."""
+
+PYRAMID_MOVES = {
     "diamond": ("strengthen", "extend", "loyalty care"),
     "gold": ("move up", "extend", "care"),
     "brass": ("move up", "maintain", "cut benefits"),
     "lead": ("move up", "cut benefits"),
 }
-"""What to do with each tier of the pyramid (course source, value segmentation)."""
+"""What to do with each level of the pyramid ("make the customer pyramid move", 让客户金字塔动起来:
+course source, slide 41). The moves presuppose the profitability pyramid: "cut benefits" is advice
+for customers the firm loses money on, not for every small customer."""
 
 
 def delivered_value(total_customer_value: float, total_customer_cost: float) -> float:
@@ -37,13 +67,35 @@ def delivered_value(total_customer_value: float, total_customer_cost: float) -> 
     return total_customer_value - total_customer_cost
 
 
-def simple_ltv(average_annual_spend: float, loyal_years: float) -> float:
-    """The essay's simple lifetime value: LTV = average annual spend x expected loyal years.
+def simple_ltv(average_annual_spend: float, loyal_years: float, margin: float) -> float:
+    """The essay's simple lifetime value, on profit: LTV = average annual spend x margin x expected loyal years.
 
-    >>> simple_ltv(2400, 20)
-    48000
+    The value-segmentation essay writes LTV = average annual spend x expected loyal years
+    (客户每年的平均支出乘以该客户作为忠诚客户的预期年限). Spend is revenue, not value: the firm keeps
+    only its margin on it, so the margin is a required argument (``margin=1`` gives the essay's
+    revenue figure, which is not a value). Undiscounted; see :func:`crmlib.clv.customer_lifetime_value`
+    for discounting and :func:`crmlib.clv.expected_lifetime_value` for uncertain loyalty.
+
+    Parameters
+    ----------
+    average_annual_spend : float
+        What the customer spends with the firm in a year (revenue).
+    loyal_years : float
+        How many years the customer is expected to stay.
+    margin : float
+        Share of the spend the firm keeps as profit, between 0 and 1 (0.30 for a 30 % gross margin).
+
+    Examples
+    --------
+    A customer who spends 8,000 yuan a year at a 30 % margin brings 2,400 yuan of profit a year,
+    the source's 100 yuan a purchase x 2 purchases a month x 12; over 20 years:
+
+    >>> simple_ltv(8000, 20, margin=0.30)
+    48000.0
     """
-    return average_annual_spend * loyal_years
+    if not 0 <= margin <= 1:
+        raise DataError(f"margin is the share of spend kept as profit, between 0 and 1 (30 % = 0.30), got {margin!r}")
+    return float(average_annual_spend * margin * loyal_years)
 
 
 def share_of_wallet(our_spend: float, category_spend: float) -> float:
@@ -136,28 +188,29 @@ def tier_sizes(n_customers: int, shares=TIER_SHARES) -> list[int]:
 
 
 def value_tiers(values, shares=TIER_SHARES, labels=TIERS) -> pd.DataFrame:
-    """Split customers into value tiers by rank: top 1 %, high 4 %, mid 15 %, low 80 % by default.
+    """Split customers into size tiers by rank: top 1 %, high 4 %, mid 15 %, low 80 % by default.
 
     Customers are ranked by value (largest first; equal values in customer-id order) and cut at
-    the cumulative shares (:func:`tier_sizes`). With four tiers each also gets its place in the
-    customer pyramid: diamond, gold, brass, lead.
+    the cumulative shares (:func:`tier_sizes`). The tiers say how *big* a customer is in what was
+    measured (the Quansheng case ranks by total purchases TM); they are not the profitability
+    pyramid (:func:`profitability_pyramid`), whose lead level holds the customers with a negative
+    lifetime value.
 
-    Source: the Quansheng case (TM sorted descending: top 1 % ~ 10, next 4 % ~ 40, next 15 % ~ 150,
-    the remaining 800) and the customer pyramid of the course's value-segmentation essay.
+    Source: the Quansheng case (course source, slide 75: TM sorted descending; the first 1 %,
+    about 10, are top customers 顶端客户, the next 4 %, about 40, high-end 高端客户, the next 15 %,
+    about 150, mid-range 中端客户, the remaining 800 low-end 低端客户).
 
     Returns
     -------
     DataFrame
-        Indexed like ``values`` in rank order: ``value``, ``rank``, ``tier`` (ordered
-        categorical, best first) and, for four tiers, ``pyramid``.
+        Indexed like ``values`` in rank order: ``value``, ``rank`` and ``tier`` (ordered
+        categorical, best first).
 
     Examples
     --------
     >>> tiers = value_tiers(pd.Series(range(1000, 0, -1)))
-    >>> tiers["tier"].value_counts(sort=False).tolist()
-    [10, 40, 150, 800]
-    >>> tiers["pyramid"].iloc[[0, 10, 50, 200]].tolist()
-    ['diamond', 'gold', 'brass', 'lead']
+    >>> tiers["tier"].value_counts(sort=False).to_dict()
+    {'top': 10, 'high': 40, 'mid': 150, 'low': 800}
     """
     labels = tuple(labels)
     if len(labels) != len(shares):
@@ -166,6 +219,54 @@ def value_tiers(values, shares=TIER_SHARES, labels=TIERS) -> pd.DataFrame:
     sizes = tier_sizes(len(ranked), shares)
     tiers = pd.DataFrame({"value": ranked, "rank": np.arange(1, len(ranked) + 1)})
     tiers["tier"] = pd.Categorical(np.repeat(labels, sizes), categories=labels, ordered=True)
-    if len(labels) == len(PYRAMID):
-        tiers["pyramid"] = pd.Categorical(np.repeat(PYRAMID, sizes), categories=PYRAMID, ordered=True)
     return tiers
+
+
+def profitability_pyramid(ltv, shares=PYRAMID_SHARES) -> pd.DataFrame:
+    """The customer pyramid (客户金字塔) by profitability: lead = negative lifetime value, the rest by rank.
+
+    - **lead** (重铅): every customer whose ``ltv`` is below zero, the customers the firm loses
+      money on (course source, slide 40: 负生命周期价值 = 重铅客户);
+    - the others (``ltv`` >= 0) are ranked from the most profitable down and cut at ``shares``
+      of *their* number into **diamond** (钻石), **gold** (黄金) and **brass** (黄铜), as
+      :func:`tier_sizes` cuts (equal values in customer-id order).
+
+    ``ltv`` must be a profit figure (lifetime value or profit per customer, after product and
+    service costs), never sales: ranking by spend gives size tiers (:func:`value_tiers`), and no
+    spend is negative. The idea and the levels are Zeithaml, Rust & Lemon's (2001) customer
+    pyramid (their platinum, gold, iron and lead); the shares of the profitable levels are a
+    convention (:data:`PYRAMID_SHARES`), the lead level is not.
+
+    Parameters
+    ----------
+    ltv : Series
+        Lifetime value or profit per customer, indexed by customer.
+    shares : three floats adding up to 1
+        Shares of the profitable customers in diamond, gold and brass.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``ltv`` in rank order (most profitable first): ``value``, ``rank`` and
+        ``pyramid`` (ordered categorical diamond, gold, brass, lead).
+
+    Examples
+    --------
+    >>> ltv = pd.Series([250.0, 120.0, 40.0, 35.0, 10.0, 0.0, -5.0, -30.0, 60.0, 15.0],
+    ...                 index=list("abcdefghij"))
+    >>> pyramid = profitability_pyramid(ltv)
+    >>> pyramid["pyramid"].value_counts(sort=False).to_dict()
+    {'diamond': 1, 'gold': 2, 'brass': 5, 'lead': 2}
+    >>> pyramid.loc[["g", "h"], "pyramid"].tolist()
+    ['lead', 'lead']
+    """
+    shares = tuple(shares)
+    if len(shares) != 3:
+        raise DataError(f"shares are the shares of the profitable customers in diamond, gold and brass: "
+                        f"give three numbers adding up to 1, got {shares!r}")
+    ranked = _ranked(_values(ltv, name="ltv"))
+    profitable = int((ranked >= 0).sum())
+    sizes = [*tier_sizes(profitable, shares), len(ranked) - profitable] if profitable else [0, 0, 0, len(ranked)]
+    pyramid = pd.DataFrame({"value": ranked, "rank": np.arange(1, len(ranked) + 1)})
+    pyramid["pyramid"] = pd.Categorical(np.repeat(PYRAMID, sizes), categories=PYRAMID, ordered=True)
+    return pyramid

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.core.interactiveshell import InteractiveShell
 
-from crmlib import clv, plots, rfm, segment, value
+from crmlib import clv, plots, profitability, response, rfm, segment, uplift, value
 
 
 def _box(controls: list, summary: widgets.HTML, output: widgets.Output, update) -> widgets.VBox:
@@ -95,9 +95,10 @@ def rfm_bins_explorer(table: pd.DataFrame) -> widgets.VBox:
 
 
 def tier_explorer(values: pd.Series) -> widgets.VBox:
-    """Tier cut-offs -> customers and share of value in each tier, drawn as the pyramid.
+    """Tier cut-offs -> customers and share of value in each size tier, drawn as bands.
 
-    Three sliders set the shares of customers in the top, high and mid tiers; the rest is low.
+    Three sliders set the shares of customers in the top, high and mid tiers; the rest is low
+    (:func:`crmlib.value.value_tiers`). These are size tiers, not the profitability pyramid.
     """
     top = widgets.FloatSlider(value=0.01, min=0.01, max=0.10, step=0.01, description="top", readout_format=".0%")
     high = widgets.FloatSlider(value=0.04, min=0.01, max=0.20, step=0.01, description="high", readout_format=".0%")
@@ -173,3 +174,152 @@ def segment_explorer(table: pd.DataFrame, reachable: pd.Series | None = None, va
             figsize=(6.5, 4))
 
     return _box([k_slider, chosen, log], summary, output, update)
+
+
+def mailing_depth_explorer(scores, outcome, cost_per_contact: float = 6.0,
+                           margin_per_response: float = 30.0) -> widgets.VBox:
+    """Cost per contact and margin per response -> the profit curve and best mailing depth of each ranking.
+
+    ``scores`` is one score per customer (a Series) or a dict of them by name; ``outcome`` is who
+    responded (or a probability, for the expected profit), indexed like the scores. Two sliders
+    set the cost of a contact and the margin of a response; each change reruns
+    :func:`crmlib.response.best_mailing_depth` for every ranking, shows the best depth, its
+    response rate and profit beside the profit of mailing everyone and the break-even rate
+    cost / margin, and redraws :func:`crmlib.plots.profit_curve_chart`.
+    """
+    scores = scores if isinstance(scores, dict) else {"score": scores}
+    cost = widgets.FloatSlider(value=cost_per_contact, min=0.5, max=20.0, step=0.5, description="cost/contact")
+    margin = widgets.FloatSlider(value=margin_per_response, min=5.0, max=100.0, step=5.0, description="margin/resp.")
+    summary = widgets.HTML()
+    output = widgets.Output()
+
+    def update():
+        curves, rows = {}, ""
+        for name, score in scores.items():
+            curves[name] = response.profit_curve(score, outcome, cost.value, margin.value)
+            best = response.best_mailing_depth(score, outcome, cost.value, margin.value)
+            rows += (f"<tr><td>{html.escape(str(name))}</td><td>{int(best['contacted']):,} "
+                     f"({best['customer_share']:.0%})</td><td>{best['response_rate']:.1%}</td>"
+                     f"<td>{best['profit']:,.0f}</td><td>{curves[name]['profit'].iloc[-1]:,.0f}</td></tr>")
+        summary.value = (
+            f"break-even response rate = cost / margin = {cost.value / margin.value:.1%}"
+            "<table><tr><th>ranking</th><th>best depth</th><th>response rate there</th><th>profit</th>"
+            f"<th>profit if everyone is mailed</th></tr>{rows}</table>"
+        )
+        _redraw(output, lambda ax: plots.profit_curve_chart(curves, ax=ax), figsize=(6.5, 4))
+
+    return _box([cost, margin], summary, output, update)
+
+
+def whale_explorer(transactions: pd.DataFrame, margin: float = 0.30, order_cost: float = 6.0,
+                   customer_cost: float = 5.0, customer: str = "customer_id", date: str = "date",
+                   amount: str = "amount", returns: str = "error") -> widgets.VBox:
+    """Gross margin, cost per order and cost per customer -> profit per customer and the whale curve.
+
+    Each change reruns :func:`crmlib.profitability.customer_profit` and
+    :func:`~crmlib.profitability.whale_summary` on ``transactions`` and redraws
+    :func:`crmlib.plots.whale_chart`. ``customer``, ``date``, ``amount`` and ``returns`` are passed
+    on to ``customer_profit``.
+    """
+    margin_slider = widgets.FloatSlider(value=margin, min=0.05, max=0.60, step=0.01, description="margin",
+                                        readout_format=".0%")
+    order_slider = widgets.FloatSlider(value=order_cost, min=0.0, max=15.0, step=0.5, description="per order")
+    customer_slider = widgets.FloatSlider(value=customer_cost, min=0.0, max=20.0, step=0.5,
+                                          description="per customer")
+    summary = widgets.HTML()
+    output = widgets.Output()
+
+    def update():
+        table = profitability.customer_profit(transactions, margin_slider.value, order_slider.value,
+                                              customer_slider.value, customer, date, amount, returns)
+        total = table["profit"].sum()
+        if total <= 0:
+            summary.value = f"Total profit is <b>{total:,.0f}</b>: the customers lose money together; no whale curve."
+            output.outputs = ()
+            return
+        key = profitability.whale_summary(table)
+        summary.value = (
+            f"Total profit <b>{total:,.0f}</b>; {key['profitable_share']:.0%} of customers are profitable and make "
+            f"<b>{key['peak_profit_share']:.0%}</b> of it; the other {key['unprofitable_share']:.0%} lose "
+            f"{key['profit_destroyed']:,.0f}; the top 20 % make {key['top_profit_share']:.0%}."
+        )
+        _redraw(output, lambda ax: plots.whale_chart(profitability.whale_curve(table), ax=ax))
+
+    return _box([margin_slider, order_slider, customer_slider], summary, output, update)
+
+
+def retention_clv_explorer(margin: float = 100.0, retention: float = 0.80, discount_rate: float = 0.10
+                           ) -> widgets.VBox:
+    """Margin, retention and discount rate -> retention-based CLV, m r / (1 + d - r).
+
+    The summary shows the CLV in both timing conventions of :func:`crmlib.clv.retention_clv`
+    and the margin multiple r / (1 + d - r); the plot shows the CLV against retention from 0 to
+    0.95 at the chosen margin and discount rate, with the chosen retention marked.
+    """
+    margin_slider = widgets.FloatSlider(value=margin, min=10.0, max=300.0, step=10.0, description="margin")
+    retention_slider = widgets.FloatSlider(value=retention, min=0.0, max=0.95, step=0.01, description="retention",
+                                           readout_format=".0%")
+    discount_slider = widgets.FloatSlider(value=discount_rate, min=0.0, max=0.30, step=0.01,
+                                          description="discount rate", readout_format=".0%")
+    summary = widgets.HTML()
+    output = widgets.Output()
+    grid = [i / 100 for i in range(96)]
+
+    def update():
+        m, r, d = margin_slider.value, retention_slider.value, discount_slider.value
+        end = clv.retention_clv(m, r, d)
+        start = clv.retention_clv(m, r, d, timing="start")
+        summary.value = (f"CLV = m r / (1 + d - r) = <b>{end:,.2f}</b> (margin multiple {end / m:.2f}); "
+                         f"with the first margin now, m (1 + d) / (1 + d - r) = {start:,.2f}")
+
+        def draw(ax):
+            ax.plot(grid, clv.retention_clv(m, grid, d), label="m r / (1 + d - r)")
+            ax.plot([r], [end], "o", color="C3")
+            ax.set_xlabel("retention rate r")
+            ax.set_ylabel("CLV")
+            ax.set_title(f"Retention-based CLV, margin {m:,.0f}, discount rate {d:.0%}")
+            ax.legend(loc="upper left")
+
+        _redraw(output, draw)
+
+    return _box([margin_slider, retention_slider, discount_slider], summary, output, update)
+
+
+def targeting_explorer(rankings: dict, true_uplift: pd.Series, monthly_margin: pd.Series, cost: float = 30.0,
+                       months: int = 12) -> widgets.VBox:
+    """Offer cost and the value of a saved customer -> whom to send the retention offer, by each ranking.
+
+    ``rankings`` maps a name to a score per customer (the estimated uplift, the churn risk, ...);
+    ``true_uplift`` and ``monthly_margin`` are indexed like them. A saved customer is worth
+    ``months`` x monthly margin; an offer costs ``cost``. Each change reruns
+    :func:`crmlib.uplift.targeting_table` for every ranking: the summary gives the best number
+    of offers and its expected incremental profit, beside sending the offer to everyone, and
+    :func:`crmlib.plots.targeting_profit_plot` draws the curves.
+    """
+    cost_slider = widgets.FloatSlider(value=cost, min=0.0, max=100.0, step=5.0, description="offer cost",
+                                      readout_format=".0f")
+    months_slider = widgets.IntSlider(value=months, min=3, max=36, step=3, description="months kept")
+    summary = widgets.HTML()
+    output = widgets.Output()
+
+    def update():
+        worth = months_slider.value * monthly_margin
+        tables = {name: uplift.targeting_table(score, true_uplift, worth, cost_slider.value)
+                  for name, score in rankings.items()}
+        best = {name: (table["incremental_profit"].idxmax() if table["incremental_profit"].max() > 0 else 0)
+                for name, table in tables.items()}  # no offer at all when none pays
+        rows = "".join(
+            f"<tr><td>{html.escape(name)}</td><td>{best[name]:,}</td>"
+            f"<td>{max(table['incremental_profit'].max(), 0.0):,.0f}</td></tr>"
+            for name, table in tables.items()
+        )
+        everyone = next(iter(tables.values()))["incremental_profit"].iloc[-1]
+        summary.value = (
+            f"A saved customer is worth {months_slider.value} months of margin; an offer costs "
+            f"{cost_slider.value:,.0f}. Sending it to all {len(true_uplift):,} customers: {everyone:,.0f}."
+            "<table><tr><th>ranking</th><th>best number of offers</th><th>expected incremental profit</th></tr>"
+            f"{rows}</table>"
+        )
+        _redraw(output, lambda ax: plots.targeting_profit_plot(tables, ax=ax), figsize=(6.5, 4))
+
+    return _box([cost_slider, months_slider], summary, output, update)

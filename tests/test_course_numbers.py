@@ -7,7 +7,7 @@ segmentation essay ("essay"), Hughes (1994) for RFM, and the Quansheng case.
 import pandas as pd
 import pytest
 
-from crmlib import churn, clv, datasets, lifecycle, rfm, value
+from crmlib import churn, clv, datasets, lifecycle, rfm, segment, value
 
 # -- 2. Customer lifecycle ---------------------------------------------------------------------
 
@@ -48,6 +48,27 @@ def test_ch2_profit_is_an_inverted_u_largest_in_stability_falling_fast_in_declin
     assert decline.iloc[-1] < mean["formation"]  # falls fast
 
 
+def test_ch2_six_stages_fall_in_the_four_phases():
+    assert dict(lifecycle.STAGE_PHASES) == {
+        "potential": "exploration", "development": "exploration", "growth": "formation",
+        "maturity": "stability", "decline": "decline", "termination": "decline"}
+    assert [stage for stage, _ in lifecycle.STAGE_PHASES] == [name for name, _ in lifecycle.LIFECYCLE_STAGES]
+
+
+def test_reinartz_kumar_2000_cdnow_profit_does_not_follow_the_inverted_u():
+    """Chapter 2, section 2.3: profit = 0.30 x amount - 4 an order, by quarter of the relationship."""
+    table = lifecycle.profit_by_tenure(datasets.load_cdnow_master(), margin=0.30, cost_per_order=4.0,
+                                       period_days=91, returns="keep")
+    per_customer = table["profit_per_customer"].unstack()
+    customers = table["customers"].groupby(level=0).first()
+    assert customers.tolist() == [14_522, 1_361, 1_380, 1_721, 2_550, 2_036]
+    assert per_customer.loc[5].round(2).tolist() == [19.39, 10.40, 9.88, 11.21, 10.78, 11.09]
+    for lifetime in per_customer.index:  # every group earns most in the quarter of its first purchase
+        assert per_customer.loc[lifetime].idxmax() == 0
+    per_quarter = (table["profit"].groupby(level=0).sum() / customers) / (customers.index + 1)
+    assert per_quarter.round(2).tolist() == [6.94, 10.73, 7.91, 7.76, 8.40, 12.12]
+
+
 # -- 1. Relationship marketing -----------------------------------------------------------------
 
 def test_ch2_delivered_value_is_total_customer_value_minus_total_customer_cost():
@@ -64,7 +85,9 @@ def test_ch2_lifetime_value_of_the_30_year_old_customer_is_48000_undiscounted():
     per_year = 100 * 2 * 12  # 100 yuan a purchase, 2 purchases a month
     assert per_year == 2400
     assert clv.customer_lifetime_value(per_year, years=20) == 48_000.0
-    assert value.simple_ltv(per_year, 20) == 48_000
+    # the essay's simple form on profit: 8,000 yuan of spend a year at a 30 % margin is 2,400 of profit
+    assert value.simple_ltv(8_000, 20, margin=0.30) == pytest.approx(48_000)
+    assert value.simple_ltv(per_year, 20, margin=1.0) == 48_000  # 2,400 is already profit
 
 
 def test_ch2_the_48000_customer_discounted_at_8_percent_is_worth_23563_55_today():
@@ -112,6 +135,40 @@ def test_ch2_cohort_table_inputs_are_the_sources_10000_customers_60_percent_70_p
     assert table.loc["profit"].tolist() == pytest.approx([-120_000.0, 420_000.0, 620_352.0])
 
 
+def test_ch3_loyalty_discount_holding_the_cost_of_goods_gives_year_3_ltv_43_38_not_58_99():
+    """Chapter 3, lesson 4 (issue 15): 10 % off every order in years 2 and 3, retention 5 points higher.
+    Lowering the average order value with the cost-of-sales rate unchanged makes the goods 10 %
+    cheaper too (58.99); holding the cost of goods at the undiscounted level gives 43.38."""
+    inputs = datasets.load_cohort_ltv_inputs()
+    retention = [0.60, 0.85, 0.90]
+    held = clv.cohort_ltv_table(**{**inputs, "retention": retention, "price_reduction": [0.0, 0.10, 0.10]})
+    assert held.loc["ltv", "year 3"] == pytest.approx(43.38, abs=0.005)
+    assert clv.ltv_by_year(held).round(2).tolist() == [-12.0, 10.5, 43.38]
+    cheaper_goods = clv.cohort_ltv_table(**{**inputs, "retention": retention,
+                                            "average_order_value": [80.0, 90.0, 117.0]})
+    assert cheaper_goods.loc["ltv", "year 3"] == pytest.approx(58.99, abs=0.005)
+    # the difference is the cost of goods the second version forgot: 10 % of list revenue x the rate
+    forgotten = (held.loc["cost_of_sales"] - cheaper_goods.loc["cost_of_sales"]).round(2).tolist()
+    assert forgotten == [0.0, 96_000.0, 109_527.6]
+    assert held.loc["ltv", "year 3"] < 66.08  # the conclusion stands: do not run it
+
+
+def test_ch1_annuity_over_the_rounded_average_lifetime_overstates_the_geometric_expectation():
+    """Chapter 1, section 1.6: 100 a year, 10 % discount rate. Churn 20 %: 5 certain years are worth
+    379.08, the expected value with retention 0.8 is 333.33; churn 10 % and 5 a year spent on
+    retention: 583.73 against 475.00."""
+    five_years = clv.customer_lifetime_value(100, discount_rate=0.10, years=5)
+    assert five_years == pytest.approx(379.08, abs=0.005)
+    assert clv.expected_lifetime_value(100, retention=0.80, discount_rate=0.10) == pytest.approx(333.33, abs=0.005)
+    ten_years = clv.customer_lifetime_value(100, costs=5, discount_rate=0.10, years=10)
+    assert ten_years == pytest.approx(583.73, abs=0.005)
+    assert clv.expected_lifetime_value(95, retention=0.90, discount_rate=0.10) == pytest.approx(475.00, abs=0.005)
+    assert lifecycle.average_lifetime(0.20) == 5.0 and lifecycle.average_lifetime(0.10) == 10.0
+    # the self-check: 200 a year, a quarter lost each year: 634 as an annuity over 4 years, 571 expected
+    assert 200 * clv.pvifa(0.10, 4) == pytest.approx(633.97, abs=0.005)
+    assert clv.expected_lifetime_value(200, retention=0.75, discount_rate=0.10) == pytest.approx(571.43, abs=0.005)
+
+
 # -- 4. Value segmentation and the pyramid -----------------------------------------------------
 
 def test_essay_share_of_wallet_100_of_1000_is_10_percent():
@@ -124,21 +181,68 @@ def test_quansheng_tiers_are_1_4_15_80_percent_10_40_150_800_of_1000_customers()
     assert value.tier_sizes(1000) == [10, 40, 150, 800]
     tiers = value.value_tiers(pd.Series(range(1, 1001), index=[f"c{i}" for i in range(1000)]))
     assert tiers["tier"].value_counts(sort=False).to_dict() == {"top": 10, "high": 40, "mid": 150, "low": 800}
-    assert tiers["pyramid"].value_counts(sort=False).to_dict() == {"diamond": 10, "gold": 40, "brass": 150, "lead": 800}
+    assert "pyramid" not in tiers  # size tiers are not the profitability pyramid
 
 
-def test_essay_pyramid_tiers_and_their_moves():
+def test_ch2_slides_40_41_pyramid_levels_lead_is_negative_ltv_and_their_moves():
     assert value.PYRAMID == ("diamond", "gold", "brass", "lead")
     assert value.PYRAMID_CHINESE == {"diamond": "钻石", "gold": "黄金", "brass": "黄铜", "lead": "重铅"}
-    assert value.TIER_MOVES["lead"] == ("move up", "cut benefits")
-    assert value.TIER_MOVES["brass"] == ("move up", "maintain", "cut benefits")
-    assert value.TIER_MOVES["gold"] == ("move up", "extend", "care")
-    assert value.TIER_MOVES["diamond"] == ("strengthen", "extend", "loyalty care")
+    assert value.PYRAMID_MOVES["lead"] == ("move up", "cut benefits")
+    assert value.PYRAMID_MOVES["brass"] == ("move up", "maintain", "cut benefits")
+    assert value.PYRAMID_MOVES["gold"] == ("move up", "extend", "care")
+    assert value.PYRAMID_MOVES["diamond"] == ("strengthen", "extend", "loyalty care")
+    pyramid = value.profitability_pyramid(pd.Series([66.08, 23.0, -12.0]))
+    assert pyramid["pyramid"].tolist()[-1] == "lead"  # the -12 customer of the cohort table
+
+
+def test_cdnow_bottom_80_percent_by_spend_made_32_percent_of_spending():
+    spend = datasets.load_cdnow_master().groupby("customer_id")["amount"].sum()
+    tiers = value.value_tiers(spend)
+    low = tiers.loc[tiers["tier"] == "low", "value"]
+    assert len(low) == 18_856
+    assert low.sum() / spend.sum() == pytest.approx(0.3222, abs=5e-5)
+    assert (low > 0).mean() > 0.99  # nearly every low-tier customer brought money in
+
+
+def test_cdnow_illustrative_pyramid_30_percent_margin_4_dollars_an_order_lead_is_not_the_low_tier():
+    """Chapter 4, section 4.5: profit = 0.30 x spend - 4 x orders (stated assumptions)."""
+    purchases = datasets.load_cdnow_master()
+    per_customer = purchases.groupby("customer_id")
+    spend = per_customer["amount"].sum()
+    profit = 0.30 * spend - 4.0 * per_customer.size()
+    tiers = value.value_tiers(spend)
+    pyramid = value.profitability_pyramid(profit)
+    counts = pd.crosstab(tiers["tier"], pyramid["pyramid"].reindex(tiers.index))
+    assert counts.loc["low"].to_dict() == {"diamond": 0, "gold": 3_512, "brass": 12_103, "lead": 3_241}
+    assert counts.loc["top"].to_dict() == {"diamond": 236, "gold": 0, "brass": 0, "lead": 0}
+    assert (pyramid["pyramid"] == "lead").sum() == 3_251
+    low_profit = profit[tiers.index[tiers["tier"] == "low"]].sum()
+    assert low_profit == pytest.approx(112_916.14, abs=0.01)
+    assert low_profit / profit.sum() == pytest.approx(0.2395, abs=5e-5)
 
 
 def test_essay_20_80_rule_top_20_percent_share_of_value():
     values = pd.Series([80.0] + [5.0] * 4)  # 1 of 5 customers = 20 %, 80 of 100 = 80 %
     assert value.pareto_share(values, top=0.2) == pytest.approx(0.80)
+
+
+def test_essay_step_3_cdnow_top_5_percent_buy_many_cds_at_a_time_and_are_not_bargain_hunters():
+    """Chapter 7, steps 1 and 3 on CDNOW (rows of 0 dollars left out): medians by value group."""
+    paid = datasets.load_cdnow_master().query("amount > 0")
+    habits = segment.purchase_habits(paid, items="cds")
+    assert len(habits) == 23_502
+    tiers = value.value_tiers(paid.groupby("customer_id")["amount"].sum())["tier"]
+    top5 = tiers.isin(["top", "high"]).reindex(habits.index)
+    bottom80 = (tiers == "low").reindex(habits.index)
+    assert top5.sum() == 1_175 and bottom80.sum() == 18_802
+    assert habits.loc[top5, "items_per_order"].median() == pytest.approx(3.44, abs=0.005)
+    assert habits.loc[bottom80, "items_per_order"].median() == pytest.approx(1.33, abs=0.005)
+    assert habits.loc[top5, "price_per_item"].median() == pytest.approx(14.84, abs=0.005)
+    assert habits.loc[bottom80, "price_per_item"].median() == pytest.approx(14.17, abs=0.005)
+    assert habits.loc[top5, "tenure_days"].median() == 450
+    assert (habits.loc[top5, "items_per_order"] >= 3).mean() == pytest.approx(0.63, abs=0.005)
+    assert (habits.loc[top5, "price_per_item"] < 12.70).mean() == pytest.approx(0.07, abs=0.005)
+    assert (habits.loc[bottom80, "price_per_item"] < 12.70).mean() == pytest.approx(0.28, abs=0.005)
 
 
 # -- 6. RFM (Hughes 1994) ----------------------------------------------------------------------
@@ -235,6 +339,17 @@ def test_quansheng_bing_and_ji_are_26_and_22_days_over_a_17_day_cycle_high_risk(
         assert round(row["cycle_days"]) == 17  # P = 365 / 21
         assert round(-row["delta"]) == overdue
         assert row["status"] == "high risk"
+
+
+def test_quansheng_bing_and_ji_overdue_days_are_not_double_the_cycle_but_their_recency_is(quansheng_alerts):
+    """The source's 大一倍以上 (chapter 6's note): 26 and 22 days over a 17-day cycle are 1.5 and 1.3
+    cycles; the days since the last purchase, 43 and 39, are 2.5 and 2.3 cycles."""
+    for firm, recency in (("丙", 43), ("己", 39)):
+        row = quansheng_alerts.loc[firm]
+        assert row["recency_days"] == recency
+        assert 1 < -row["delta"] / row["cycle_days"] < 2
+        assert row["recency_days"] / row["cycle_days"] > 2
+    assert round(26 / (365 / 21), 1) == 1.5 and round(43 / (365 / 21), 1) == 2.5
 
 
 def test_quansheng_overdue_firms_are_yi_bing_ji(quansheng_alerts):

@@ -411,14 +411,10 @@ def test_make_transactions_rejects_bad_settings(kwargs, message):
         datasets.make_transactions(**kwargs)
 
 
-def test_make_transactions_100000_customers_is_fast():
-    import time
-
-    started = time.perf_counter()
+def test_make_transactions_100000_customers():
+    # its speed (about 0.5 s) is measured in bench/bench_rfm.py, not asserted on a shared machine
     tx = datasets.make_transactions(n_customers=100_000, seed=0)
-    elapsed = time.perf_counter() - started
     assert 800_000 < len(tx) < 1_200_000
-    assert elapsed < 2.0, f"make_transactions(100_000) took {elapsed:.2f} s"
 
 
 def test_quansheng_csv_is_plain_utf8(root):

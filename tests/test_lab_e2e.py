@@ -43,8 +43,10 @@ ARTIFACTS = ROOT / "test-artifacts" / "lab-e2e"
 EXERCISE = "exercises/ex03-customer-lifetime-value/ex03-customer-lifetime-value.ipynb"
 CHAPTER = "chapters/03-customer-lifetime-value.ipynb"
 
-#: The whole path, server start to stop, on the 2-core machine.
-BUDGET_SECONDS = 60
+#: A hang guard, not a speed target: the whole path (server start to stop) takes about 20-35 s on
+#: the 2-core machine, recorded in test-artifacts/lab-e2e/timing.txt; speed targets are measured
+#: in bench/, never asserted by a test on a shared machine.
+HANG_SECONDS = 300
 
 #: Question 1's answer as a student might first write it: (1 + i)^t for t = 0..4, one period off
 #: (the right length: only the value check can see it).
@@ -154,7 +156,7 @@ def test_student_path_in_jupyterlab(browser_available, tmp_path, artifacts):
     untolerated = [e for e in watch.console_errors
                    if not any(re.search(pattern, e) for pattern in TOLERATED_CONSOLE_ERRORS)]
     assert not untolerated, "the browser console shows errors:\n" + "\n".join(untolerated)
-    assert elapsed < BUDGET_SECONDS, f"the student's path took {elapsed:.0f} s (budget {BUDGET_SECONDS} s)"
+    assert elapsed < HANG_SECONDS, f"the student's path took {elapsed:.0f} s: something hangs (see timing.txt)"
 
 
 def _walk_the_path(student: Student, server: LabServer, course: Path) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlib import DataError, churn, clv, rfm, segment, value
+from crmlib import DataError, churn, clv, lifecycle, rfm, segment, value
 
 
 def test_rfm_window_is_asof_minus_days_exclusive_to_asof_inclusive():
@@ -86,6 +86,40 @@ def test_value_tiers_break_ties_by_customer_id_and_check_shares():
         value.value_tiers(pd.Series({"x": np.nan, "y": 1.0}))
 
 
+def test_value_tiers_are_size_tiers_without_pyramid_levels():
+    tiers = value.value_tiers(pd.Series(range(1000, 0, -1), dtype=float))
+    assert tiers.columns.tolist() == ["value", "rank", "tier"]
+    assert value.TIER_CHINESE == {"top": "顶端客户", "high": "高端客户", "mid": "中端客户", "low": "低端客户"}
+
+
+def test_profitability_pyramid_puts_every_negative_ltv_in_lead_and_only_those():
+    ltv = pd.Series([300.0, -1.0, 0.0, 50.0, -200.0, 20.0, 10.0, 5.0, 1.0, 2.0, 3.0, 4.0],
+                    index=[f"c{i:02d}" for i in range(12)])
+    pyramid = value.profitability_pyramid(ltv)
+    lead = pyramid.index[pyramid["pyramid"] == "lead"]
+    assert sorted(lead) == ["c01", "c04"]
+    assert (pyramid.loc[pyramid["pyramid"] != "lead", "value"] >= 0).all()
+    # 10 profitable customers: 10 % diamond, 30 % gold, 60 % brass
+    assert pyramid["pyramid"].value_counts(sort=False).to_dict() == {"diamond": 1, "gold": 3, "brass": 6, "lead": 2}
+    assert pyramid["rank"].tolist() == list(range(1, 13))
+
+
+def test_profitability_pyramid_of_all_losses_is_all_lead_and_checks_its_shares():
+    pyramid = value.profitability_pyramid(pd.Series([-3.0, -1.0]))
+    assert pyramid["pyramid"].tolist() == ["lead", "lead"]
+    with pytest.raises(DataError, match="give three numbers adding up to 1"):
+        value.profitability_pyramid(pd.Series([1.0]), shares=(0.2, 0.8))
+    with pytest.raises(DataError, match=re.escape("ltv: no value for 1 customer: 'x'")):
+        value.profitability_pyramid(pd.Series({"x": np.nan, "y": 1.0}))
+
+
+def test_simple_ltv_needs_a_margin_between_0_and_1():
+    with pytest.raises(TypeError):
+        value.simple_ltv(8000, 20)  # spend is not profit: the margin must be given
+    with pytest.raises(DataError, match=re.escape("between 0 and 1 (30 % = 0.30), got 30")):
+        value.simple_ltv(8000, 20, margin=30)
+
+
 def test_share_of_wallet_rejects_impossible_spend():
     with pytest.raises(DataError, match="our_spend 1200 must be between 0 and the category spend 1000"):
         value.share_of_wallet(1200, 1000)
@@ -96,6 +130,69 @@ def test_pareto_table_cumulative_shares_end_at_one():
     assert table["value"].tolist() == [6.0, 3.0, 1.0]
     assert table["value_share"].tolist() == pytest.approx([0.6, 0.9, 1.0])
     assert table["customer_share"].iloc[-1] == 1.0
+
+
+def test_expected_lifetime_value_is_the_sum_of_survival_weighted_discounted_margins():
+    years = np.arange(1, 401)
+    by_hand = float(np.sum(100 * 0.8 ** (years - 1) / 1.1 ** years))
+    assert clv.expected_lifetime_value(100, 0.8, 0.10) == pytest.approx(by_hand, rel=1e-12)
+    assert clv.expected_lifetime_value(100, 0.8, 0.10, years=400) == pytest.approx(by_hand, rel=1e-12)
+    # with retention 1 the customer surely stays: the annuity
+    assert clv.expected_lifetime_value(100, 1.0, 0.10, years=5) == pytest.approx(100 * clv.pvifa(0.10, 5))
+
+
+def test_expected_lifetime_value_errors_name_the_argument():
+    with pytest.raises(DataError, match=re.escape("retention is a rate between 0 and 1 (80 % = 0.80), got 80")):
+        clv.expected_lifetime_value(100, 80, 0.10)
+    with pytest.raises(DataError, match="the sum never stops growing: give a horizon with years="):
+        clv.expected_lifetime_value(100, 1.0, 0.0)
+    with pytest.raises(DataError, match="looks like a percentage"):
+        clv.expected_lifetime_value(100, 0.8, 10)
+
+
+def test_cohort_price_reduction_lowers_revenue_not_the_cost_of_goods():
+    common = dict(initial_customers=100, retention=[1.0, 1.0], orders_per_customer=[1, 1],
+                  average_order_value=[50.0, 50.0], cost_of_sales_rate=[0.6, 0.6], acquisition_cost=0)
+    full = clv.cohort_ltv_table(**common)
+    cut = clv.cohort_ltv_table(**common, price_reduction=[0.0, 0.2])
+    assert cut.loc["price_reduction"].tolist() == [0.0, 0.2]
+    assert cut.loc["revenue"].tolist() == [5000.0, 4000.0]
+    assert cut.loc["cost_of_sales"].tolist() == full.loc["cost_of_sales"].tolist() == [3000.0, 3000.0]
+    assert cut.loc["profit", "year 2"] == full.loc["profit", "year 2"] - 1000.0
+    with pytest.raises(DataError, match=re.escape("price_reduction in year 2 is 10.0: a share of the price")):
+        clv.cohort_ltv_table(**common, price_reduction=[0.0, 10.0])
+
+
+def test_profit_by_tenure_counts_every_period_of_every_lifetime_and_checks_its_arguments():
+    tx = pd.DataFrame({"customer_id": ["a", "a", "b"], "date": ["2024-01-01", "2024-12-01", "2024-03-01"],
+                       "amount": [10.0, 30.0, 20.0]})
+    table = lifecycle.profit_by_tenure(tx, margin=0.5, period_days=91, cost_per_order=1.0)
+    assert table.index.tolist() == [(0, 0), (3, 0), (3, 1), (3, 2), (3, 3)]  # a's 335 days are 3 quarters
+    assert table["profit"].tolist() == [9.0, 4.0, 0.0, 0.0, 14.0]
+    assert table["orders"].tolist() == [1, 1, 0, 0, 1]
+    with pytest.raises(DataError, match=re.escape("margin is the share of each purchase kept as profit, between 0 "
+                                                  "and 1 (30 % = 0.30), got 30")):
+        lifecycle.profit_by_tenure(tx, margin=30)
+    with pytest.raises(DataError, match="period_days must be a whole number of days of at least 1"):
+        lifecycle.profit_by_tenure(tx, margin=0.3, period_days=0)
+    with pytest.raises(DataError, match="column 'amount' is missing"):
+        lifecycle.profit_by_tenure(tx.drop(columns="amount"), margin=0.3)
+
+
+def test_purchase_habits_counts_same_day_purchases_as_one_day_and_checks_the_items():
+    tx = pd.DataFrame({"customer_id": ["a", "a", "a", "a"], "cds": [1, 1, 2, 4],
+                       "date": ["2024-01-01", "2024-01-01", "2024-01-05", "2024-01-13"],
+                       "amount": [10.0, 10.0, 20.0, 40.0]})
+    habits = segment.purchase_habits(tx, items="cds")
+    assert habits.loc["a"].to_dict() == {"tenure_days": 12, "mean_gap_days": 6.0, "gap_cv": pytest.approx(1 / 3),
+                                         "items_per_order": 2.0, "price_per_item": 10.0}
+    assert segment.purchase_habits(tx).columns.tolist() == list(segment.HABIT_COLUMNS[:3])
+    with pytest.raises(DataError, match="column 'units' is missing"):
+        segment.purchase_habits(tx, items="units")
+    with pytest.raises(DataError, match="column 'cds': every purchase needs a positive number of units"):
+        segment.purchase_habits(tx.assign(cds=[1, 0, 2, 4]), items="cds")
+    with pytest.raises(DataError, match="statistic must be 'mean' or 'median', got 'mode'"):
+        segment.segment_profiles(habits, pd.Series(["x"], index=habits.index), statistic="mode")
 
 
 def test_clv_errors_name_the_argument():

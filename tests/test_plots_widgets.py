@@ -25,12 +25,22 @@ def scores():
     return rfm.rfm_scores(table).assign(responded=[i % 3 == 0 for i in range(50)])
 
 
-def test_pyramid_draws_four_bands_labelled_with_counts():
-    tiers = value.value_tiers(pd.Series(range(100, 0, -1), dtype=float))
-    ax = plots.customer_pyramid(tiers)
+def test_pyramid_draws_four_bands_labelled_with_counts_lead_at_the_bottom():
+    ltv = pd.Series([float(v) for v in range(100, 0, -1)] + [-5.0] * 20)
+    ax = plots.customer_pyramid(value.profitability_pyramid(ltv))
     texts = [t.get_text() for t in ax.texts]
-    assert texts[0].startswith("lead: 80 customers") and texts[-1].startswith("diamond: 1 customers")
+    assert texts[0].startswith("lead: 20 customers") and texts[-1].startswith("diamond: 10 customers")
+    assert "-2% of value" in texts[0]  # lead loses money: 20 x -5 of 5,050 - 100
     assert len(ax.patches) == 4
+    assert ax.get_title() == "The customer pyramid (by profitability)"
+
+
+def test_size_tiers_are_drawn_with_their_own_names_not_the_pyramids():
+    ax = plots.customer_pyramid(value.value_tiers(pd.Series(range(100, 0, -1), dtype=float)))
+    texts = [t.get_text() for t in ax.texts]
+    assert texts[0].startswith("low: 80 customers") and texts[-1].startswith("top: 1 customers")
+    assert not any(name in " ".join(texts) for name in value.PYRAMID)
+    assert ax.get_title() == "Size tiers (ranked by value)"
 
 
 def test_pareto_curve_marks_the_top_20_percent():
@@ -197,6 +207,8 @@ def test_lifecycle_curve_and_alert_chart_draw():
 def test_plots_name_the_missing_column():
     with pytest.raises(DataError, match="column 'pyramid' is missing"):
         plots.customer_pyramid(pd.DataFrame({"value": [1.0]}))
+    with pytest.raises(DataError, match="column 'profit_per_customer' is missing"):
+        plots.profit_by_tenure_plot(pd.DataFrame({"lifetime_periods": [0], "period": [0], "customers": [1]}))
     with pytest.raises(DataError, match="column 'status' is missing"):
         plots.alert_chart(pd.DataFrame({"cycle_days": [1.0], "recency_days": [2]}))
 

@@ -71,3 +71,17 @@ def test_ltv_rises_with_retention(retention, step, orders, rate):
     lower = clv.cohort_ltv_table(retention=[retention] * years, **common).loc["ltv"].iloc[-1]
     higher = clv.cohort_ltv_table(retention=[retention + step] * years, **common).loc["ltv"].iloc[-1]
     assert higher > lower
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.floats(0.05, 0.95), st.floats(0.0, 0.5), st.floats(1.0, 1000.0))
+def test_annuity_over_the_average_lifetime_overstates_the_expected_value(retention, discount_rate, margin):
+    """Chapter 1: m x PVIFA(d, 1 / (1 - r)) >= m / (1 + d - r) whenever 1 / (1 - r) is a whole number
+    of years; they are equal only without discounting (PVIFA is concave in the lifetime)."""
+    lifetime = round(1 / (1 - retention))
+    retention = 1 - 1 / lifetime  # a retention whose average lifetime is whole
+    annuity = margin * clv.pvifa(discount_rate, lifetime)
+    expected = clv.expected_lifetime_value(margin, retention, discount_rate)
+    assert annuity >= expected * (1 - 1e-9)
+    if discount_rate == 0:
+        assert abs(annuity - expected) <= 1e-9 * annuity

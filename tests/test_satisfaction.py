@@ -78,6 +78,18 @@ def test_jones_sasser_only_the_top_box_is_loyal_in_a_competitive_market(survey):
     assert comparison["defection_ratio"] == pytest.approx(1.969141, abs=1e-6)
 
 
+def test_heskett_1994_jones_sasser_1995_xerox_top_box_six_times_against_the_synthetic_survey(survey):
+    """Chapter 8: Xerox's 5s were six times as likely to repurchase as its 4s; the generated survey's
+    top box only 1.61 times (all customers) and 1.86 times (competitive market)."""
+    assert satisfaction.XEROX_TOP_BOX_REPURCHASE_RATIO == 6.0
+    everyone = satisfaction.top_box_comparison(survey)
+    competitive = satisfaction.top_box_comparison(survey[survey["competition"] == "high"])
+    assert everyone["repurchase_ratio"] == pytest.approx(0.718095 / 0.444890, abs=1e-5)
+    assert round(everyone["repurchase_ratio"], 2) == 1.61
+    assert round(competitive["repurchase_ratio"], 2) == 1.86
+    assert competitive["repurchase_ratio"] < satisfaction.XEROX_TOP_BOX_REPURCHASE_RATIO
+
+
 def test_in_a_protected_market_even_neutral_customers_stay(survey):
     table = satisfaction.repurchase_by_satisfaction(survey, by="competition")
     assert table.loc[("low", 3), "repurchase_rate"] > table.loc[("high", 5), "repurchase_rate"]

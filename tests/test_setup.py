@@ -64,6 +64,14 @@ def test_readme_make_targets_exist():
     assert used <= targets, f"README names make targets the Makefile lacks: {used - targets}"
 
 
+def test_make_test_runs_ruff_and_ruff_is_configured():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "ruff check ." in recipe
+    lint = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["ruff"]["lint"]
+    assert {"E", "F", "W", "I", "B"} <= set(lint["select"])
+
+
 def test_ci_runs_make_test_with_the_browser_tests_required():
     script = (ROOT / ".ci" / "run").read_text()
     assert "make test" in script
@@ -75,6 +83,13 @@ def test_ci_runs_make_test_with_the_browser_tests_required():
         assert needed in script, needed
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "CRM_REQUIRE_BROWSER=1" in readme and "apt-get install chromium" in readme
+
+
+def test_ci_installs_java_and_requires_the_spark_tests():
+    script = (ROOT / ".ci" / "run").read_text()
+    assert "openjdk-17-jre-headless" in script and "export CRM_REQUIRE_SPARK=1" in script
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "CRM_REQUIRE_SPARK=1" in readme and "apt-get install openjdk-17-jre-headless" in readme
 
 
 def test_gitignore_keeps_grading_output_and_builds_out_of_git():

@@ -23,12 +23,9 @@ from crmlib.btyd import DAYS_PER_UNIT
 from crmlib.contract import DataError
 from crmlib.models._base import (
     ProbabilityModel,
-    as_summary,
-    check_counts,
     check_enough,
     check_recency,
     maximize_log_likelihood,
-    negative_hessian,
 )
 
 __all__ = ["BetaGeo"]
@@ -167,13 +164,10 @@ class BetaGeo(ProbabilityModel):
     PARAMS = ("r", "alpha", "a", "b")
     NAME = "BG/NBD"
     FITTED_ON = "customers"
+    COLUMNS = COLUMNS
 
-    @staticmethod
-    def _check(summary) -> pd.DataFrame:
-        data = as_summary(summary, COLUMNS, "BG/NBD")
-        check_counts(data)
+    def _check_values(self, data: pd.DataFrame) -> None:
         check_recency(data)
-        return data
 
     def fit(self, summary) -> "BetaGeo":
         """Fit r, alpha, a, b by maximum likelihood on a calibration summary.
@@ -215,9 +209,7 @@ class BetaGeo(ProbabilityModel):
         params, converged = maximize_log_likelihood(scaled, start, "BG/NBD", weight=len(x))
         params = params / units
         objective = bgnbd_objective(x, t_x, T)
-        hessian = negative_hessian(lambda p: objective(p)[1], params)
-        self._store_fit(params, objective(params)[0], len(x), hessian, converged)
-        return self
+        return self._store_estimates(objective, params, len(x), converged)
 
     # ------------------------------------------------------------------ predictions
     def log_likelihood(self, summary) -> pd.Series:
@@ -268,6 +260,42 @@ class BetaGeo(ProbabilityModel):
         if (t < 0).any():
             raise DataError(f"t (the length of the forecast period) must be 0 or more, got {t.min()}")
         return pd.Series(self._expected(data, t), index=data.index, name="expected_purchases")
+
+    def probability_of_buying(self, summary, t) -> pd.Series:
+        """Probability that each customer makes at least one purchase in the next ``t`` time units.
+
+        P(Y(t) > 0 | x, t_x, T) = P(alive) x [1 - ((alpha + T) / (alpha + T + t))^(r + x)]
+
+        A customer who has left buys nothing; one who is alive at T buys nothing in the next t
+        with probability exp(-lambda t), and given the history and being alive, lambda follows a
+        gamma distribution with shape r + x and scale alpha + T, whose mean of exp(-lambda t) is
+        ((alpha + T) / (alpha + T + t))^(r + x). This is the n = 0 case of the conditional
+        distribution of future purchases (Fader & Hardie, "Deriving the conditional PMF of the
+        BG/NBD model", brucehardie.com). Unlike :meth:`p_alive` it is a probability of *buying*,
+        to set beside a response model's: P(alive) = 1 for every one-time buyer, who mostly
+        never buys again.
+
+        ``t`` is a number or one number per customer, in the time unit of the summary.
+
+        Examples
+        --------
+        Hardie's customer (x = 2, t_x = 30.43, T = 38.86) with the published CDNOW estimates:
+        alive with probability 0.727, and buying in the next 39 weeks with probability 0.555:
+
+        >>> model = BetaGeo.from_params(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> round(float(model.probability_of_buying({"x": 2, "t_x": 30.43, "T": 38.86}, t=39).iloc[0]), 3)
+        0.555
+        """
+        self._check_fitted("probability_of_buying")
+        data = self._check(summary)
+        t = np.broadcast_to(np.asarray(t, dtype="float64"), (len(data),))
+        if (t < 0).any():
+            raise DataError(f"t (the length of the forecast period) must be 0 or more, got {t.min()}")
+        r, alpha, _, _ = self.params_.to_numpy()
+        x, T = data["x"].to_numpy(), data["T"].to_numpy()
+        silent = np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t)))
+        p_alive = expit(-self._log_odds_dead(data))
+        return pd.Series(p_alive * (1 - silent), index=data.index, name="probability_of_buying")
 
     def _expected(self, data: pd.DataFrame, t: np.ndarray) -> np.ndarray:
         """E[Y(t) | x, t_x, T] on a checked summary (see :meth:`expected_purchases`)."""
