@@ -67,11 +67,17 @@ def _is_inside(path: Path, folder: Path) -> bool:
 
 
 def new_term(folder, *, db_url: str | None = None, exchange=None, lang: str = "en",
-             course_id: str = "crm-analytics", late_percent_per_day: float = 10.0) -> Path:
+             course_id: str = "crm-analytics", late_percent_per_day: float = 10.0, hub: bool = False) -> Path:
     """Make ``folder`` the course root of a new term (see the module docstring); return it.
 
     Refuses a folder inside the course repository (a class's data never lives in the clone) and
     a folder that exists and is not empty (nothing is ever overwritten).
+
+    ``hub=True``: the term of a class on JupyterHub (deploy/jupyterhub/): students are Unix users
+    of the hub and members of its group ``nbgrader-<course id>`` (nbgrader's JupyterHubAuthPlugin),
+    collect checks who owns each submission, and the exchange, which must lie outside the term (the
+    term is private to the grader account), is made writable by every user as nbgrader needs
+    (mode 1777) when it does not exist yet.
     """
     repo = course_repo()
     folder = Path(folder).expanduser().resolve()
@@ -86,22 +92,28 @@ def new_term(folder, *, db_url: str | None = None, exchange=None, lang: str = "e
         raise CourseError(f"--lang {lang!r}: the course has the editions {', '.join(LANGUAGES)}")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", course_id):
         raise CourseError(f"course id {course_id!r}: use letters, digits, '.', '_' and '-' only")
+    if hub and (not exchange or _is_inside(Path(exchange).expanduser().resolve(), folder)):
+        raise CourseError("--hub: students cannot reach an exchange inside the term folder (it is private to the "
+                          "grader account): give a shared one, e.g. --exchange /srv/nbgrader/exchange")
     exchange = Path(exchange).expanduser().resolve() if exchange else folder / "exchange"
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)
     names, in_english = copy_edition(repo.solutions, folder / "source", lang)
     for name in ("downloaded", "backups"):
         (folder / name).mkdir()
+    if hub and not exchange.exists():
+        exchange.mkdir(parents=True)
+        exchange.chmod(0o1777)  # every user writes here; nobody removes what another made
     exchange.mkdir(parents=True, exist_ok=True)
     config = folder / "nbgrader_config.py"
     config.write_text(term_config(course_id=course_id, db_url=db_url, exchange=exchange, lang=lang,
-                                  late_percent_per_day=late_percent_per_day), encoding="utf-8")
+                                  late_percent_per_day=late_percent_per_day, hub=hub), encoding="utf-8")
     config.chmod(0o600)
     (folder / "README.md").write_text(term_readme(folder, names, db_url=db_url, exchange=exchange, lang=lang,
                                                   in_english=in_english), encoding="utf-8")
     (folder / TERM_FILE).write_text(json.dumps({
         "course_repository": str(repo.root), "course_id": course_id, "lang": lang,
-        "made": datetime.now(timezone.utc).isoformat(timespec="seconds"), "assignments": names,
+        "made": datetime.now(timezone.utc).isoformat(timespec="seconds"), "assignments": names, "hub": hub,
         "in_english": in_english,
     }, indent=2) + "\n", encoding="utf-8")
     return folder
@@ -138,8 +150,25 @@ def copy_edition(solutions, target, lang: str = "en") -> tuple[list[str], list[s
     return names, in_english
 
 
+#: Who the students are: on one machine, one Unix account for the class; on JupyterHub (--hub), each
+#: student a Unix user of the hub.
+STUDENT_ACCOUNTS = {
+    False: ("# (on one machine the students are not Unix users of their own)\n"
+            "c.ExchangeCollect.check_owner = False"),
+    True: ("\n# --- JupyterHub (crm-course new-term --hub; deploy/jupyterhub/) ---------------------------------\n"
+           "# Each student is a Unix user of the hub and a member of its group nbgrader-<course id>: only they\n"
+           "# fetch and hand in, and collect checks that each submission's folder in the exchange belongs to\n"
+           "# the student it names. Under the hub (the formgrader service, a terminal opened in it) nbgrader\n"
+           "# also puts each student it adds into that group; in a plain terminal it leaves the hub alone, so\n"
+           "# that `nbgrader db student import` works there too (nbgrader 0.9.6 would stop with 'JUPYTERHUB_USER\n"
+           "# env is required').\n"
+           'if os.environ.get("JUPYTERHUB_API_TOKEN"):\n'
+           '    c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"'),
+}
+
+
 def term_config(*, course_id: str, db_url: str | None, exchange: Path, lang: str,
-                late_percent_per_day: float) -> str:
+                late_percent_per_day: float, hub: bool = False) -> str:
     """The text of a term's ``nbgrader_config.py``."""
     if db_url:
         database = (f"c.CourseDirectory.db_url = {db_url!r}\n"
@@ -182,8 +211,7 @@ def term_config(*, course_id: str, db_url: str | None, exchange: Path, lang: str
         # --- the exchange: students fetch and hand in here ----------------------------------------------
         c.Exchange.root = {exchange!r}
         c.Exchange.path_includes_course = True
-        # (on one machine the students are not Unix users of their own)
-        c.ExchangeCollect.check_owner = False
+        {accounts}
 
         # --- grading: timeouts, restored test cells, the sandbox ----------------------------------------
         configure_grading(c)
@@ -200,7 +228,7 @@ def term_config(*, course_id: str, db_url: str | None, exchange: Path, lang: str
         # --- zip_collect: downloaded/<assignment>/archive/ holds "<student id>_<notebook>.ipynb" files ---
         c.ZipCollectApp.collector_plugin = "nbgrader.plugins.FileNameCollectorPlugin"
         c.FileNameCollectorPlugin.named_regexp = term.ZIP_FILE_NAMES
-        ''').format(course_id=course_id, lang=lang, database=database,
+        ''').format(course_id=course_id, lang=lang, database=database, accounts=STUDENT_ACCOUNTS[hub],
                     exchange=str(exchange), late=f"{late_percent_per_day:g}")
 
 

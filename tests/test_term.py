@@ -184,6 +184,50 @@ def test_a_chinese_term_grades_like_an_english_one_and_its_feedback_speaks_chine
     assert all("提示：" in message for message in said)
 
 
+def test_a_hub_term_needs_a_shared_exchange_and_asks_the_hub_who_the_students_are(tmp_path, monkeypatch):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    for exchange in ([], ["--exchange", str(tmp_path / "inside" / "exchange")]):
+        refused = sh(str(BIN / "crm-course"), "new-term", str(tmp_path / "inside"), "--hub", *exchange,
+                     cwd=tmp_path, check=False)
+        assert refused.returncode == 1
+        assert "--hub: students cannot reach an exchange inside the term folder" in refused.stderr
+        assert not (tmp_path / "inside").exists()
+    term, exchange = tmp_path / "grader" / "autumn", tmp_path / "srv" / "exchange"
+    db_url = "postgresql+psycopg://crm_grader@127.0.0.1:5432/crm_analytics"
+    sh(str(BIN / "crm-course"), "new-term", str(term), "--hub", "--exchange", str(exchange), "--db-url", db_url,
+       cwd=tmp_path)
+    assert oct(exchange.stat().st_mode & 0o7777) == "0o1777", "every student hands in there; none removes another's"
+    assert oct(term.stat().st_mode & 0o777) == "0o700"
+    text = (term / "nbgrader_config.py").read_text()
+    assert "check_owner" not in text, "on the hub collect checks who owns each submission"
+    monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(term)).load_config()
+    assert config.Exchange.root == str(exchange) and config.CourseDirectory.db_url == db_url
+    assert "plugin_class" not in config.Authenticator, "a plain terminal leaves the hub alone"
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "the formgrader service's token")
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(term)).load_config()
+    assert config.Authenticator.plugin_class == "nbgrader.auth.JupyterHubAuthPlugin"
+    assert json.loads((term / ".crm-term.json").read_text())["hub"] is True
+    # the one-machine term, for contrast: one Unix account hands in for every student
+    single = tmp_path / "single"
+    new_term(single)
+    assert "c.ExchangeCollect.check_owner = False" in (single / "nbgrader_config.py").read_text()
+    assert "JupyterHubAuthPlugin" not in (single / "nbgrader_config.py").read_text()
+
+
+def test_a_hub_term_imports_the_roster_in_a_plain_terminal(tmp_path):
+    term = tmp_path / "term"
+    new_term(term, hub=True, exchange=tmp_path / "exchange")
+    (term / "students.csv").write_text("id,last_name,first_name,email\nana,Alves,Ana,ana@example.edu\n")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTERHUB_")}
+    done = subprocess.run([str(BIN / "nbgrader"), "db", "student", "import", "students.csv"], cwd=term, env={
+        **environment, "PATH": f"{BIN}{os.pathsep}{environment['PATH']}"}, capture_output=True, text=True)
+    assert "JUPYTERHUB_USER env is required" not in done.stderr
+    with sqlite3.connect(term / "gradebook.db") as db:
+        assert db.execute("SELECT id, last_name FROM student").fetchall() == [("ana", "Alves")]
+
+
 # ------------------------------------------------------------------------------------------------
 # the sandbox: a hostile submission
 
