@@ -315,9 +315,9 @@ class ExerciseDownloads(_ChapterDirective):
         return self.parse_markdown(lines)
 
 
-def glossary_entries(source: str) -> list[tuple[str, str, str, str]]:
-    """(English term, Chinese term, definition, chapters) of every entry of the glossary page's
-    ``{glossary}`` block, whose entries read "Term" then "  **中文** — definition (ch. 2, 3)."."""
+def glossary_entries(source: str) -> list[tuple[str, str]]:
+    """(English term, its definition line) of every entry of the glossary page's ``{glossary}``
+    block, whose entries read "Term" then "  **中文** — definition (ch. 2, 3)."."""
     block = source.split("```{glossary}", 1)[1].split("```", 1)[0]
     entries, term = [], None
     for line in block.splitlines():
@@ -326,9 +326,7 @@ def glossary_entries(source: str) -> list[tuple[str, str, str, str]]:
         if not line.startswith(" "):
             term = line.strip()
         elif term:
-            chinese, _, definition = line.strip().partition(" — ")
-            chapters = re.search(r"\(ch\. ([\d, ]+)\)\.?$", definition)
-            entries.append((term, chinese.strip("* "), definition, chapters.group(1) if chapters else ""))
+            entries.append((term, line.strip()))
             term = None
     return entries
 
@@ -344,7 +342,10 @@ class GlossaryZh(SphinxDirective):
         source = Path(self.env.config.crm_glossary_source)
         self.env.note_dependency(str(source))
         rows = []
-        for english, chinese, _, chapters in glossary_entries(source.read_text(encoding="utf-8")):
+        for english, definition in glossary_entries(source.read_text(encoding="utf-8")):
+            chinese = definition.split(" — ")[0].strip("* ")
+            found = re.search(r"\(ch\. ([\d, ]+)\)\.?$", definition)
+            chapters = found.group(1) if found else ""
             for name in re.split(r"\s*/\s*", chinese):  # "钱包份额 / 客户份额": each name its own entry
                 where = f"（第 {'、'.join(c.strip() for c in chapters.split(','))} 章）" if chapters else ""
                 rows.append((name, f"- **{_md_escape(name)}**：{_md_escape(english)}{where}"))

@@ -354,18 +354,9 @@ def test_the_chinese_site_has_the_glossary_from_chinese_to_english_and_the_instr
 
 
 def _glossary_entries() -> list[tuple[str, str]]:
-    source = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
-    block = source.split("```{glossary}", 1)[1].split("```", 1)[0]
-    entries, term = [], None
-    for line in block.splitlines():
-        if not line.strip() or line.startswith(":"):
-            continue
-        if not line.startswith(" "):
-            term = line.strip()
-        elif term:
-            entries.append((term, line.strip()))
-            term = None
-    return entries
+    from crm_course.site_ext import glossary_entries
+
+    return glossary_entries((ROOT / "book" / "glossary.md").read_text(encoding="utf-8"))
 
 
 def test_glossary_has_at_least_60_english_chinese_terms_each_defined_in_one_line():
