@@ -1,5 +1,6 @@
 """Test set-up shared by the tests in tests/ and the doctests of crmlib: a headless matplotlib, and
-every figure closed after each test (the plots' doctests open one each)."""
+after each test every figure closed (the plots' doctests open one each) and the figures' language
+English again (a Chinese notebook run in the test process calls ``plots.use_language("zh")``)."""
 
 import matplotlib
 import pytest
@@ -13,3 +14,7 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+    from crmlib import plots
+
+    if plots.plot_text("pareto.title") != plots.LABELS["en"]["pareto.title"]:
+        plots.use_language("en")
