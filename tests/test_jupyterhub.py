@@ -186,8 +186,8 @@ def add_student_in_formgrader_terminal(hub: Hub, student: str) -> str:
     """``nbgrader db student add`` as a Terminal opened in the formgrader runs it: as the grader
     account, in the term, with the service's environment (its hub token); return its log."""
     grader = pwd.getpwnam(GRADER)
-    service = [environ_of(pid) for pid in processes_of(grader.pw_uid)
-               if environ_of(pid).get("JUPYTERHUB_SERVICE_NAME") == COURSE]
+    service = [environment for environment in map(environ_of, processes_of(grader.pw_uid))
+               if environment.get("JUPYTERHUB_SERVICE_NAME") == COURSE]
     assert service, "the formgrader service runs as the grader account"
     environment = {k: v for k, v in service[0].items() if k.startswith("JUPYTERHUB_") or k in ("PATH", "HOME")}
     done = subprocess.run(["runuser", "-u", GRADER, "--", "env", *(f"{k}={v}" for k, v in environment.items()),
