@@ -15,6 +15,7 @@ course: $(VENV)/installed
 	crm-course build
 
 test: $(VENV)/installed
+	$(VENV)/bin/ruff check .
 	$(PYTHON) -m pytest -n 2 --dist loadgroup
 
 # JupyterLab on the course, crmlib importable from its kernel; options: make lab LAB_ARGS=--port=8899

@@ -22,10 +22,11 @@ module             what it computes                                             
 ``response``       ranking AUC, gains, lift, calibration, profit-maximising depth   9, 11
 ``profitability``  profit and cost to serve per customer, the whale curve, LTV to   10
                    CAC, customer equity, acquisition cohorts and the C3 table
+``uplift``         control groups, treatment effect, two-model uplift, Qini curve   12
 ``sql``            the RFM query in SQL, run on DuckDB or Spark (needs [scale])     13
 ``datasets``       loaders for ``datasets/`` and the synthetic generators           all
 ``plots``          the course's figures; each returns the Axes                      all
-``widgets``        ipywidgets explorers                                             3-5, 7, 10, 11
+``widgets``        ipywidgets explorers                                             3-5, 7, 10-12
 ``grading``        checks for the exercises' test cells, in course words            exercises
 =================  ===============================================================  =========
 """

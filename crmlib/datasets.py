@@ -13,6 +13,7 @@ file                             loader                                     what
 (generated on demand)            :func:`make_transactions`                  synthetic retail purchases
 (written on demand)              :func:`write_transactions_parquet`         the same, as Parquet files
 (generated on demand)            :func:`make_subscriptions`                 synthetic subscription boxes
+(generated on demand)            :func:`make_retention_campaign`            synthetic retention test
 ===============================  =========================================  ==========================
 
 The files ship inside the package as ``crmlib.data`` (the folder ``datasets/`` of the course),
@@ -34,6 +35,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from crmlib.contract import DataError
+
 __all__ = [
     "data_file",
     "load_cdnow_master",
@@ -45,6 +48,7 @@ __all__ = [
     "load_satisfaction_survey",
     "make_transactions",
     "write_transactions_parquet",
+    "make_retention_campaign",
     "make_quansheng",
     "make_subscriptions",
     "write_quansheng",
@@ -724,6 +728,149 @@ def write_transactions_parquet(
         part["date"] = part["date"].astype("datetime64[us]")
         part.to_parquet(folder / f"part-{k:05d}.parquet", index=False)
     return folder
+
+
+# --------------------------------------------------------------------------------------------
+# a retention campaign with a control group (chapter 12)
+# --------------------------------------------------------------------------------------------
+
+
+def make_retention_campaign(n_customers: int = 20000, seed: int = 2018, offer_share: float = 0.5) -> pd.DataFrame:
+    """A randomised retention campaign whose true effects are known: who leaves, with and without the offer.
+
+    A subscription business (a phone or broadband contract) sends a retention offer to a random
+    half of its customers and watches who leaves in the following year. Because the data are
+    generated, every customer's **true churn probability without and with the offer** is known
+    too, which no real campaign can tell: chapter 12 compares its estimates with this truth.
+
+    What is observed of each customer:
+
+    - ``tenure_months``: months as a customer, 1 + the whole part of an exponential with mean 26,
+      at most 120;
+    - ``monthly_margin``: yuan of margin a month, lognormal with median 40 and sigma 0.45;
+    - ``support_calls``: calls to customer service in the last 90 days, Poisson with a
+      gamma-distributed mean (shape 0.5, scale 1.4): most customers never call, a few call often;
+    - ``usage_change``: the change of monthly usage over the last three months (-0.30: fell by
+      30 %), normal with mean 0 and sd 0.22, cut to -0.9 .. 0.9 and rounded to 2 decimals;
+    - ``price_increase``: the customer's price went up at the last renewal (one in four).
+
+    Why customers leave: four independent reasons, each a chance to leave within the year,
+    computed from the columns above (as rounded):
+
+    - service problems: 1 - 0.8 ** support_calls;
+    - needing the service less: min(1.2 × max(0, -usage_change - 0.15), 0.9);
+    - price: 1 - (1 - 0.25 × price_increase) × (1 - 0.10 × new), new = tenure_months <= 12
+      (new customers still compare prices);
+    - anything else (moving, a death in the family): 0.02;
+
+    so ``churn_prob_no_offer`` = 1 - the product of the chances to stay, (1 - reason) over the
+    four reasons. **The offer (a discount) works only on the price reason**: it removes 70 % of
+    it. A customer who leaves for the other reasons cannot be saved by it, however high their
+    risk. And for **settled customers** (more than 36 months, no price increase, no support
+    call) the contact itself adds a 0.03 chance of leaving: it reminds them that they can (the
+    "sleeping dogs" of uplift modelling; Ascarza, Iyengar & Schleicher 2016 measured such a
+    backfire in a field experiment). So ``churn_prob_offer`` = 1 - (1 - service) (1 - usage)
+    (1 - 0.3 × price) (1 - 0.02) (1 - 0.03 × settled), and the true uplift of the offer on
+    staying is ``churn_prob_no_offer - churn_prob_offer``: positive for customers with a price
+    reason (more for those with few other reasons), negative for settled customers, exactly zero
+    for everyone else.
+
+    The test: ``round(n_customers × offer_share)`` customers, chosen at random, get the offer
+    (``offer``); each customer draws one uniform number u and ``churned`` is u < the probability
+    of the group they are in. (The same u would decide the other group's outcome: the customer's
+    fate is fixed either way, which makes the four kinds of customers of uplift modelling exact.)
+
+    With the defaults (20,000 customers, seed 2018): 24.3 % of the control group and 19.6 % of
+    the offer group churn; the true average uplift is 5.2 points (52.2 % of the customers have a
+    positive uplift, 12.2 % a negative one, 35.6 % none); of the 2,346 customers more likely to
+    leave than to stay without the offer (``churn_prob_no_offer`` >= 0.5), 27.2 % have a true
+    uplift of exactly zero. ``tests/test_uplift.py`` pins these numbers.
+
+    Parameters
+    ----------
+    n_customers : int
+        Number of customers, ids 1..n_customers, at least 2.
+    seed : int
+        Seed of :func:`numpy.random.default_rng`: the same seed gives the same frame. The course
+        uses 2018, the year of Ascarza's "Retention futility".
+    offer_share : float
+        The share of customers who get the offer, between 0 and 1.
+
+    Returns
+    -------
+    DataFrame
+        One row per customer: ``customer_id`` (int64), ``tenure_months`` (int64),
+        ``monthly_margin`` (float64, yuan, 2 decimals), ``support_calls`` (int64),
+        ``usage_change`` (float64, 2 decimals), ``price_increase`` (bool), ``offer`` (bool),
+        ``churned`` (bool), and the truth: ``churn_prob_no_offer`` and ``churn_prob_offer``
+        (float64).
+
+    Raises
+    ------
+    crmlib.DataError
+        For fewer than 2 customers or an offer share outside 0..1.
+
+    References
+    ----------
+    Ascarza, E. (2018). Retention futility: Targeting high-risk customers might be ineffective.
+    *Journal of Marketing Research* 55(1), 80-98.
+
+    Ascarza, E., Iyengar, R. & Schleicher, M. (2016). The perils of proactive churn prevention
+    using plan recommendations: Evidence from a field experiment. *Journal of Marketing
+    Research* 53(1), 46-60.
+
+    Examples
+    --------
+    >>> campaign = make_retention_campaign(1000, seed=1)
+    >>> campaign.shape, int(campaign["offer"].sum())
+    ((1000, 10), 500)
+    >>> uplift = campaign["churn_prob_no_offer"] - campaign["churn_prob_offer"]
+    >>> bool((uplift[~campaign["price_increase"] & (campaign["tenure_months"] > 12)] <= 0).all())
+    True
+    """
+    try:
+        n_customers = int(n_customers)
+        offer_share = float(offer_share)
+    except (TypeError, ValueError):
+        raise DataError(f"n_customers must be a whole number and offer_share a number, got {n_customers!r} and "
+                        f"{offer_share!r}") from None
+    if n_customers < 2:
+        raise DataError(f"n_customers must be at least 2 (a test needs an offer and a control group), got "
+                        f"{n_customers}")
+    if not 0.0 < offer_share < 1.0:
+        raise DataError(f"offer_share must be a share between 0 and 1 (0.5 for half), got {offer_share!r}")
+    n = n_customers
+    rng = np.random.default_rng(seed)
+    tenure = np.minimum(1 + np.floor(rng.exponential(26.0, n)), 120).astype(np.int64)
+    margin = np.round(rng.lognormal(np.log(40.0), 0.45, n), 2)
+    calls = rng.poisson(rng.gamma(0.5, 1.4, n)).astype(np.int64)
+    usage = np.round(np.clip(rng.normal(0.0, 0.22, n), -0.9, 0.9), 2)
+    price = rng.random(n) < 0.25
+
+    service = 1 - 0.8**calls
+    needs_less = np.minimum(1.2 * np.maximum(0.0, -usage - 0.15), 0.9)
+    price_reason = 1 - (1 - 0.25 * price) * (1 - 0.10 * (tenure <= 12))
+    settled = (tenure > 36) & ~price & (calls == 0)
+    stay_other = (1 - service) * (1 - needs_less) * (1 - 0.02)
+    churn_no_offer = 1 - stay_other * (1 - price_reason)
+    churn_offer = 1 - stay_other * (1 - 0.3 * price_reason) * (1 - 0.03 * settled)
+
+    offer = np.zeros(n, dtype=bool)
+    offer[rng.permutation(n)[: round(n * offer_share)]] = True
+    luck = rng.random(n)
+    churned = luck < np.where(offer, churn_offer, churn_no_offer)
+    return pd.DataFrame({
+        "customer_id": np.arange(1, n + 1, dtype=np.int64),
+        "tenure_months": tenure,
+        "monthly_margin": margin,
+        "support_calls": calls,
+        "usage_change": usage,
+        "price_increase": price,
+        "offer": offer,
+        "churned": churned,
+        "churn_prob_no_offer": churn_no_offer,
+        "churn_prob_offer": churn_offer,
+    })
 
 
 def main(argv=None) -> int:

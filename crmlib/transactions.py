@@ -19,6 +19,17 @@ STANDARD_COLUMNS = ("customer_id", "date", "amount")
 RETURNS_POLICIES = ("error", "drop", "keep")
 
 
+def _converted(transactions: pd.DataFrame, column: str, convert, problem: str, fix: str) -> pd.Series:
+    """``transactions[column]`` converted by ``convert`` (``pd.to_datetime`` or ``pd.to_numeric``);
+    a :class:`DataError` names the rows whose values it cannot convert (missing values stay missing)."""
+    values = transactions[column]
+    converted = convert(values, errors="coerce")
+    bad = converted.isna() & values.notna()
+    if bad.any():
+        raise column_error(transactions, column, bad, problem, fix)
+    return converted
+
+
 def validate_transactions(
     transactions: pd.DataFrame,
     customer: str = "customer_id",
@@ -86,24 +97,17 @@ def validate_transactions(
     dates = transactions[date]
     retyped = False
     if not pd.api.types.is_datetime64_any_dtype(dates):
-        parsed = pd.to_datetime(dates, errors="coerce")
-        unparsable = parsed.isna() & dates.notna()
-        if unparsable.any():
-            raise column_error(transactions, date, unparsable, "dates cannot be read",
-                               "Write dates as YYYY-MM-DD.")
-        dates, retyped = parsed, True
+        dates = _converted(transactions, date, pd.to_datetime, "dates cannot be read", "Write dates as YYYY-MM-DD.")
+        retyped = True
     if dates.isna().any():
         raise column_error(transactions, date, dates.isna(), "dates are missing",
                            "Every purchase needs the date it was made.")
 
     amounts = transactions[amount]
     if not pd.api.types.is_numeric_dtype(amounts) or pd.api.types.is_bool_dtype(amounts):
-        parsed = pd.to_numeric(amounts, errors="coerce")
-        not_numbers = parsed.isna() & amounts.notna()
-        if not_numbers.any():
-            raise column_error(transactions, amount, not_numbers, "amounts are not numbers",
-                               "Write amounts as plain numbers, without currency signs.")
-        amounts, retyped = parsed, True
+        amounts = _converted(transactions, amount, pd.to_numeric, "amounts are not numbers",
+                             "Write amounts as plain numbers, without currency signs.")
+        retyped = True
     if amounts.dtype != "float64":
         amounts, retyped = amounts.astype("float64"), True
     if amounts.isna().any():

@@ -1,13 +1,11 @@
-"""Shared test set-up: a headless matplotlib, the venv's bin/ on PATH, and a few small fixtures."""
+"""Shared test set-up: the venv's bin/ on PATH, and a few small fixtures (conftest.py at the root
+makes matplotlib headless and closes figures)."""
 
 import os
 import sys
 from pathlib import Path
 
-import matplotlib
 import pytest
-
-matplotlib.use("Agg")
 
 # nbgrader runs `alembic` (and notebooks run `jupyter`) by name: the venv's bin/ must be on PATH.
 VENV_BIN = str(Path(sys.executable).parent)
@@ -22,10 +20,3 @@ def root() -> Path:
     """The repository root."""
     return ROOT
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")

@@ -69,8 +69,10 @@ class ProbabilityModel:
     """The shared behaviour of :class:`~crmlib.models.BetaGeo`, :class:`~crmlib.models.GammaGamma`
     and :class:`~crmlib.models.ShiftedBetaGeometric`.
 
-    Subclasses name their parameters (``PARAMS``), the model (``NAME``) and what the fit counts
-    (``FITTED_ON``); ``fit`` ends with :meth:`_store_fit`. Fitted values end in ``_``:
+    Subclasses name their parameters (``PARAMS``), the model (``NAME``), what the fit counts
+    (``FITTED_ON``) and, for a customer summary, its columns (``COLUMNS``, read and checked by
+    :meth:`_check`, which calls the subclass's :meth:`_check_values`); ``fit`` ends with
+    :meth:`_store_estimates`. Fitted values end in ``_``:
     ``params_``, ``log_likelihood_``, ``n_customers_``, ``converged_``, ``covariance_`` (the
     inverse of the Hessian of the negative log-likelihood at the optimum), ``standard_errors_``
     and ``aic_``.
@@ -79,6 +81,17 @@ class ProbabilityModel:
     PARAMS: tuple[str, ...] = ()
     NAME = ""
     FITTED_ON = "customers"
+    COLUMNS: tuple[str, ...] = ()
+
+    def _check(self, summary) -> pd.DataFrame:
+        """The customer summary's ``COLUMNS`` as floats, checked (whole repeat counts, then the model's own checks)."""
+        data = as_summary(summary, self.COLUMNS, self.NAME)
+        check_counts(data)
+        self._check_values(data)
+        return data
+
+    def _check_values(self, data: pd.DataFrame) -> None:
+        """What else the model needs of a summary; raises :class:`~crmlib.DataError`."""
 
     def __init__(self, start=None):
         self.start = start
@@ -111,6 +124,13 @@ class ProbabilityModel:
         model = cls()
         model._store_fit(known_params([given[n] for n in names], names, cls.NAME), None, 0, None, True)
         return model
+
+    def _store_estimates(self, objective, params, n, converged: bool):
+        """End of ``fit``: store ``params`` with the log-likelihood and the Hessian of ``objective``
+        there (``objective(p)`` returns the fit's log-likelihood term and its gradient); return self."""
+        hessian = negative_hessian(lambda p: objective(p)[1], params)
+        self._store_fit(params, objective(params)[0], n, hessian, converged)
+        return self
 
     def _store_fit(self, params, log_likelihood, n, hessian, converged: bool) -> None:
         """Set the fitted values; ``hessian`` is that of the negative log-likelihood (None: no data)."""

@@ -23,12 +23,9 @@ from crmlib.btyd import DAYS_PER_UNIT
 from crmlib.contract import DataError
 from crmlib.models._base import (
     ProbabilityModel,
-    as_summary,
-    check_counts,
     check_enough,
     check_recency,
     maximize_log_likelihood,
-    negative_hessian,
 )
 
 __all__ = ["BetaGeo"]
@@ -167,13 +164,10 @@ class BetaGeo(ProbabilityModel):
     PARAMS = ("r", "alpha", "a", "b")
     NAME = "BG/NBD"
     FITTED_ON = "customers"
+    COLUMNS = COLUMNS
 
-    @staticmethod
-    def _check(summary) -> pd.DataFrame:
-        data = as_summary(summary, COLUMNS, "BG/NBD")
-        check_counts(data)
+    def _check_values(self, data: pd.DataFrame) -> None:
         check_recency(data)
-        return data
 
     def fit(self, summary) -> "BetaGeo":
         """Fit r, alpha, a, b by maximum likelihood on a calibration summary.
@@ -215,9 +209,7 @@ class BetaGeo(ProbabilityModel):
         params, converged = maximize_log_likelihood(scaled, start, "BG/NBD", weight=len(x))
         params = params / units
         objective = bgnbd_objective(x, t_x, T)
-        hessian = negative_hessian(lambda p: objective(p)[1], params)
-        self._store_fit(params, objective(params)[0], len(x), hessian, converged)
-        return self
+        return self._store_estimates(objective, params, len(x), converged)
 
     # ------------------------------------------------------------------ predictions
     def log_likelihood(self, summary) -> pd.Series:

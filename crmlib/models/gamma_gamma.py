@@ -21,12 +21,9 @@ from scipy.special import digamma, gammaln
 from crmlib.contract import DataError
 from crmlib.models._base import (
     ProbabilityModel,
-    as_summary,
-    check_counts,
     check_enough,
     customers_named,
     maximize_log_likelihood,
-    negative_hessian,
 )
 
 __all__ = ["GammaGamma"]
@@ -122,10 +119,9 @@ class GammaGamma(ProbabilityModel):
     NAME = "Gamma-Gamma"
     FITTED_ON = "repeat buyers"
 
-    @staticmethod
-    def _check(summary) -> pd.DataFrame:
-        data = as_summary(summary, COLUMNS, "Gamma-Gamma")
-        check_counts(data)
+    COLUMNS = COLUMNS
+
+    def _check_values(self, data: pd.DataFrame) -> None:
         bad = (data["x"] > 0) & (data["monetary"] <= 0)
         if bad.any():
             raise DataError(
@@ -133,7 +129,6 @@ class GammaGamma(ProbabilityModel):
                 f"although x > 0, for {customers_named(data.index, bad)}. Gamma-Gamma models "
                 f"positive spend: leave out free items and returns (returns='drop') or these customers"
             )
-        return data
 
     def fit(self, summary) -> "GammaGamma":
         """Fit p, q, gamma by maximum likelihood on the repeat buyers of a calibration summary.
@@ -163,9 +158,7 @@ class GammaGamma(ProbabilityModel):
                                                     weight=len(x))
         params = params / units
         objective = gamma_gamma_objective(x, m)
-        hessian = negative_hessian(lambda p: objective(p)[1], params)
-        self._store_fit(params, objective(params)[0], len(x), hessian, converged)
-        return self
+        return self._store_estimates(objective, params, len(x), converged)
 
     def log_likelihood(self, summary) -> pd.Series:
         """Each repeat buyer's log-likelihood under the model's parameters (x = 0 rows left out)."""

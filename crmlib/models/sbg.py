@@ -21,7 +21,7 @@ import pandas as pd
 from scipy.special import betaln, digamma, hyp2f1
 
 from crmlib.contract import DataError
-from crmlib.models._base import ProbabilityModel, check_enough, maximize_log_likelihood, negative_hessian
+from crmlib.models._base import ProbabilityModel, check_enough, maximize_log_likelihood
 
 __all__ = ["ShiftedBetaGeometric"]
 
@@ -177,11 +177,9 @@ class ShiftedBetaGeometric(ProbabilityModel):
         start = np.ones(2) if self.start is None else np.asarray(self.start, dtype="float64")
         objective = sbg_objective(s)
         params, converged = maximize_log_likelihood(objective, start, "sBG", weight=s[0])
-        hessian = negative_hessian(lambda p: objective(p)[1], params)
-        self._store_fit(params, objective(params)[0], s[0], hessian, converged)
         self.n_periods_ = len(s) - 1
         self.cohort_size_ = float(s[0])
-        return self
+        return self._store_estimates(objective, params, s[0], converged)
 
     def _periods(self, t, method: str) -> np.ndarray:
         self._check_fitted(method)
