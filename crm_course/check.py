@@ -41,8 +41,10 @@ def exercise_of(notebook: Path, solutions: Path) -> str:
     whose grade ids it carries."""
     if (solutions / notebook.stem / notebook.name).exists():
         return notebook.stem
-    ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in read_notebook(notebook).cells} - {None}
-    for source in sorted(solutions.glob("*/*.ipynb")):
+    cells = read_notebook(notebook).cells
+    ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in cells} - {None}
+    chinese = "zh_language" in ids  # the Chinese edition's locked language cell: its messages are Chinese
+    for source in sorted(solutions.glob("*/*.ipynb"), key=lambda p: p.parent.name.endswith("-zh") != chinese):
         if ids and ids <= {c.metadata.get("nbgrader", {}).get("grade_id") for c in read_notebook(source).cells}:
             return source.parent.name
     raise CourseError(f"{notebook} is not one of the course's exercises (no notebook of solutions/ has its "

@@ -80,7 +80,8 @@ def _new_term(args) -> None:
     from crm_course.term import new_term
 
     folder = new_term(args.folder, db_url=args.db_url, exchange=args.exchange, lang=args.lang,
-                      course_id=args.course_id, late_percent_per_day=args.late_percent_per_day)
+                      course_id=args.course_id, late_percent_per_day=args.late_percent_per_day,
+                      hub=args.hub)
     print(f"A new term in {folder}: read {folder / 'README.md'}, then run the term's commands from there "
           f"(cd {folder}).")
 
@@ -117,10 +118,14 @@ def _new_term_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", help="a new or empty folder outside the course repository")
     p.add_argument("--db-url", help="the gradebook on a database server (default: gradebook.db in the folder)")
     p.add_argument("--exchange", help="the exchange folder (default: exchange/ in the folder)")
-    p.add_argument("--lang", default="en", help="the course's edition (en)")
+    p.add_argument("--lang", default="en", choices=("en", "zh"),
+                   help="the course's edition: en (default) or zh, the Chinese exercises under the English names")
     p.add_argument("--course-id", default="crm-analytics", help="the course id students see (crm-analytics)")
     p.add_argument("--late-percent-per-day", type=float, default=10.0,
                    help="percent of the score a late submission loses per day late (10)")
+    p.add_argument("--hub", action="store_true",
+                   help="the term of a class on JupyterHub (deploy/jupyterhub/): students are the hub's Unix users; "
+                        "needs --exchange outside the term")
 
 
 def _grade_arguments(p: argparse.ArgumentParser) -> None:

@@ -75,9 +75,9 @@ def read_notebook(path) -> NotebookNode:
 
 
 def course_notebooks(repo=None) -> list[Path]:
-    """Every chapter notebook and every solution notebook, in course order."""
+    """Every chapter notebook (English, then the Chinese edition's) and every solution notebook."""
     repo = repo or course_repo()
-    chapters = sorted(repo.chapters.glob("*.ipynb")) if repo.chapters.exists() else []
+    chapters = sorted(repo.chapters.glob("*.ipynb")) + sorted(repo.chapters.glob("zh/*.ipynb"))
     solutions = [p for name in (assignment_names(repo.solutions) if repo.solutions.exists() else [])
                  for p in sorted((repo.solutions / name).glob("*.ipynb"))]
     return chapters + solutions

@@ -12,7 +12,11 @@ It adds what Jupyter Book does not know about this course:
   the summary and the plot the kernel drew), with a note that they move in JupyterLab; the widget
   JavaScript would otherwise have to come from a CDN, and a static site has no kernel anyway;
 - MathJax served from the site itself (copied from the ``jupyter-server-mathjax`` package), so
-  that no page loads anything from the internet.
+  that no page loads anything from the internet;
+- the two editions (``crm_language``: "en" or "zh", the Chinese site built into ``zh/``): a link at
+  the top of every page that has a counterpart in the other edition ("中文版" / "English"), the
+  course map and downloads taking each edition's own exercises, and ``{glossary-zh}``, the
+  glossary from Chinese to English, made from the English glossary.
 """
 
 from __future__ import annotations
@@ -28,13 +32,26 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: Section headings that every chapter has and that are not ideas of their own.
 NOT_IDEAS = {"check yourself", "summary", "next", "objectives", "references", "further reading",
-             "exercises", "exercise", "self-check", "self-checks", "what next"}
+             "exercises", "exercise", "self-check", "self-checks", "what next",
+             "自我检测", "小结", "下一章", "学习目标", "参考文献", "延伸阅读", "练习"}
+#: The site's own words in each edition.
+TEXTS = {
+    "en": {"counterpart": "中文版", "counterpart_lang": "zh-CN", "chapter": "Chapter", "ideas": "Ideas",
+           "exercise": "Exercise", "for_chapter": "for chapter", "no_exercises": "No exercise notebooks yet.",
+           "widget_note": "Interactive explorer, shown here at its starting values. Open this chapter in JupyterLab "
+                          "(<code>make lab</code>) to move the controls and see the numbers and the plot change."},
+    "zh": {"counterpart": "English", "counterpart_lang": "en", "chapter": "章", "ideas": "概念",
+           "exercise": "练习", "for_chapter": "配套章节", "no_exercises": "还没有练习笔记本。",
+           "widget_note": "交互工具，这里显示的是它的初始状态。在 JupyterLab 中打开本章（<code>make lab</code>），"
+                          "拖动控件即可看到数字和图表的变化。"},
+}
 #: crmlib modules that are the course's machinery, not its ideas: not listed in the course map.
 MACHINERY = ("crmlib.grading",)
 
@@ -169,8 +186,15 @@ def crmlib_names(code: str) -> list[str]:
     return found
 
 
-def read_chapters(srcdir: Path, chapters: str = "chapters", exercises: str = "exercises") -> list[Chapter]:
-    """Every chapter notebook in ``srcdir/chapters``, in file-name order, with its exercise."""
+def _is_edition(folder: str, language: str) -> bool:
+    """Whether the exercise folder ``exNN-topic`` or ``exNN-topic-zh`` belongs to the edition ``language``."""
+    return folder.endswith("-zh") == (language == "zh")
+
+
+def read_chapters(srcdir: Path, chapters: str = "chapters", exercises: str = "exercises",
+                  language: str = "en") -> list[Chapter]:
+    """Every chapter notebook in ``srcdir/chapters``, in file-name order, with its exercise (the one of
+    the same edition: ``exNN-topic-zh`` for the Chinese site)."""
     result = []
     for path in sorted((srcdir / chapters).glob("*.ipynb")):
         match = re.match(r"(\d+)", path.stem)
@@ -179,7 +203,8 @@ def read_chapters(srcdir: Path, chapters: str = "chapters", exercises: str = "ex
         code = _code(cells)
         exercise = None
         if number:
-            found = sorted((srcdir / exercises).glob(f"ex{number}-*/*.ipynb"))
+            found = sorted(p for p in (srcdir / exercises).glob(f"ex{number}-*/*.ipynb")
+                           if _is_edition(p.parent.name, language))
             if found:
                 exercise = found[0].relative_to(srcdir).as_posix()
                 code += "\n" + _code(_cells(found[0]))
@@ -213,7 +238,7 @@ class _ChapterDirective(SphinxDirective):
     def chapters(self) -> list[Chapter]:
         srcdir = Path(self.env.srcdir)
         config = self.env.config
-        found = read_chapters(srcdir, config.crm_chapters, config.crm_exercises)
+        found = read_chapters(srcdir, config.crm_chapters, config.crm_exercises, config.crm_language)
         # re-read this page when a chapter or an exercise is added, removed or changed
         for folder in (srcdir / config.crm_chapters, srcdir / config.crm_exercises):
             if folder.exists():
@@ -223,6 +248,9 @@ class _ChapterDirective(SphinxDirective):
             if chapter.exercise:
                 self.env.note_dependency(str(srcdir / chapter.exercise))
         return found
+
+    def say(self, key: str) -> str:
+        return TEXTS[self.env.config.crm_language][key]
 
     def parse_markdown(self, lines: list[str]) -> list[nodes.Node]:
         container = nodes.container()
@@ -235,7 +263,8 @@ class CourseMap(_ChapterDirective):
 
     def run(self):
         lines = ["```{list-table}", ":header-rows: 1", ":widths: 20 40 10 30", ":class: crm-course-map", "",
-                 "* - Chapter", "  - Ideas", "  - Exercise", "  - `crmlib`"]
+                 f"* - {self.say('chapter')}", f"  - {self.say('ideas')}", f"  - {self.say('exercise')}",
+                 "  - `crmlib`"]
         for chapter in self.chapters():
             label = f"{int(chapter.number)} · {chapter.title}" if chapter.number else chapter.title
             lines.append(f"* - {{doc}}`{_md_escape(label)} </{chapter.docname}>`")
@@ -264,18 +293,86 @@ class CourseMap(_ChapterDirective):
 
 
 class ExerciseDownloads(_ChapterDirective):
-    """A list of every exercise notebook as a download, with its chapter."""
+    """A list of every exercise notebook of the edition as a download, with its chapter when the
+    edition has that chapter (a Chinese exercise may come before its chapter's translation)."""
 
     def run(self):
         lines = []
-        for chapter in self.chapters():
-            if chapter.exercise:
-                name = Path(chapter.exercise).name
-                lines.append(f"- {{download}}`{name} </{chapter.exercise}>` for chapter "
-                             f"{{doc}}`{int(chapter.number)} · {_md_escape(chapter.title)} </{chapter.docname}>`")
+        chapters = {chapter.exercise: chapter for chapter in self.chapters() if chapter.exercise}
+        srcdir, config = Path(self.env.srcdir), self.env.config
+        for path in sorted((srcdir / config.crm_exercises).glob("ex*/*.ipynb")):
+            if not _is_edition(path.parent.name, config.crm_language):
+                continue
+            exercise = path.relative_to(srcdir).as_posix()
+            line = f"- {{download}}`{path.name} </{exercise}>`"
+            if exercise in chapters:
+                chapter = chapters[exercise]
+                line += (f" {self.say('for_chapter')} "
+                         f"{{doc}}`{int(chapter.number)} · {_md_escape(chapter.title)} </{chapter.docname}>`")
+            lines.append(line)
         if not lines:
-            lines = ["No exercise notebooks yet."]
+            lines = [self.say("no_exercises")]
         return self.parse_markdown(lines)
+
+
+def glossary_entries(source: str) -> list[tuple[str, str]]:
+    """(English term, its definition line) of every entry of the glossary page's ``{glossary}``
+    block, whose entries read "Term" then "  **中文** — definition (ch. 2, 3)."."""
+    block = source.split("```{glossary}", 1)[1].split("```", 1)[0]
+    entries, term = [], None
+    for line in block.splitlines():
+        if not line.strip() or line.startswith(":"):
+            continue
+        if not line.startswith(" "):
+            term = line.strip()
+        elif term:
+            entries.append((term, line.strip()))
+            term = None
+    return entries
+
+
+class GlossaryZh(SphinxDirective):
+    """The glossary from Chinese to English: each Chinese term (in the order of the Unicode table, that
+    is by radical and strokes) with its English term and chapters, from the English glossary
+    (``crm_glossary_source``)."""
+
+    has_content = False
+
+    def run(self):
+        source = Path(self.env.config.crm_glossary_source)
+        self.env.note_dependency(str(source))
+        rows = []
+        for english, definition in glossary_entries(source.read_text(encoding="utf-8")):
+            chinese = definition.split(" — ")[0].strip("* ")
+            found = re.search(r"\(ch\. ([\d, ]+)\)\.?$", definition)
+            chapters = found.group(1) if found else ""
+            for name in re.split(r"\s*/\s*", chinese):  # "钱包份额 / 客户份额": each name its own entry
+                where = f"（第 {'、'.join(c.strip() for c in chapters.split(','))} 章）" if chapters else ""
+                rows.append((name, f"- **{_md_escape(name)}**：{_md_escape(english)}{where}"))
+        lines = [row for _, row in sorted(rows)]
+        container = nodes.container(classes=["crm-glossary-zh"])
+        self.state.nested_parse(StringList(lines, source=self.env.docname), self.content_offset, container)
+        return [container]
+
+
+class CounterpartLink(SphinxTransform):
+    """A link at the top of every page that the other edition has too: "中文版" on the English
+    site, "English" on the Chinese one (``crm_counterparts``, the other edition's page names, and
+    ``crm_counterpart_root``, the other site's root relative to this one's)."""
+
+    default_priority = 500
+
+    def apply(self, **kwargs):
+        config = self.env.config
+        docname = self.env.docname
+        if docname not in config.crm_counterparts:
+            return
+        up = "../" * docname.count("/")
+        href = f"{up}{config.crm_counterpart_root}{docname}.html"
+        texts = TEXTS[config.crm_language]
+        link = (f'<p class="crm-language-switch"><a href="{html.escape(href)}" hreflang="{texts["counterpart_lang"]}" '
+                f'lang="{texts["counterpart_lang"]}">{texts["counterpart"]}</a></p>')
+        self.document.insert(0, nodes.raw("", link, format="html"))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -375,9 +472,7 @@ class StaticWidgets(SphinxPostTransform):
             raw = views[0].astext()
             match = re.search(r'"model_id"\s*:\s*"([^"]+)"', raw.replace('\\"', '"'))
             body = widget_html(match.group(1), models) if match else ""
-            note = ("Interactive explorer, shown here at its starting values. Open this chapter "
-                    "in JupyterLab (<code>make lab</code>) to move the controls and see the "
-                    "numbers and the plot change.")
+            note = TEXTS[self.env.config.crm_language]["widget_note"]
             bundle.replace_self(nodes.raw(
                 "", f'<div class="crm-widget-static"><p class="crm-widget-note">{note}</p>{body}</div>',
                 format="html"))
@@ -419,8 +514,14 @@ def setup(app):
     _without_thebe(app)
     app.add_config_value("crm_chapters", "chapters", "env")
     app.add_config_value("crm_exercises", "exercises", "env")
+    app.add_config_value("crm_language", "en", "env")
+    app.add_config_value("crm_counterparts", [], "env")
+    app.add_config_value("crm_counterpart_root", "", "env")
+    app.add_config_value("crm_glossary_source", "", "env")
     app.add_directive("course-map", CourseMap)
     app.add_directive("exercise-downloads", ExerciseDownloads)
+    app.add_directive("glossary-zh", GlossaryZh)
+    app.add_transform(CounterpartLink)
     app.add_post_transform(StaticWidgets)
     app.connect("build-finished", copy_mathjax)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

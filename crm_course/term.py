@@ -23,6 +23,7 @@ import json
 import math
 import os
 import re
+import shutil
 import sqlite3
 import textwrap
 from datetime import datetime, timezone
@@ -33,7 +34,7 @@ from nbgrader.plugins import LateSubmissionPlugin
 from traitlets import Float
 
 from crm_course.errors import CourseError
-from crm_course.nbgrader_api import copy_assignments
+from crm_course.nbgrader_api import SKIPPED_FILES, assignment_names
 from crm_course.repo import course_repo
 
 #: The file that marks a term folder (and records where it came from).
@@ -43,7 +44,8 @@ TERM_FILE = ".crm-term.json"
 ZIP_FILE_NAMES = r".*/(?P<student_id>[^/_]+)_(?P<file_id>[^/]+\.ipynb)$"
 #: Set this environment variable to 1 to regenerate an assignment that has submissions anyway.
 REGENERATE_ANYWAY = "CRM_REGENERATE_AFTER_SUBMISSIONS"
-LANGUAGES = ("en",)
+#: The course's editions: English, and the Chinese edition (exercises exNN-topic-zh in solutions/).
+LANGUAGES = ("en", "zh")
 
 TERM_FOLDERS = {
     "source/": "the exercises with their solutions and hidden tests (nbgrader's source), copied from the "
@@ -65,11 +67,17 @@ def _is_inside(path: Path, folder: Path) -> bool:
 
 
 def new_term(folder, *, db_url: str | None = None, exchange=None, lang: str = "en",
-             course_id: str = "crm-analytics", late_percent_per_day: float = 10.0) -> Path:
+             course_id: str = "crm-analytics", late_percent_per_day: float = 10.0, hub: bool = False) -> Path:
     """Make ``folder`` the course root of a new term (see the module docstring); return it.
 
     Refuses a folder inside the course repository (a class's data never lives in the clone) and
     a folder that exists and is not empty (nothing is ever overwritten).
+
+    ``hub=True``: the term of a class on JupyterHub (deploy/jupyterhub/): students are Unix users
+    of the hub and members of its group ``nbgrader-<course id>`` (nbgrader's JupyterHubAuthPlugin),
+    collect checks who owns each submission, and the exchange, which must lie outside the term (the
+    term is private to the grader account), is made writable by every user as nbgrader needs
+    (mode 1777) when it does not exist yet.
     """
     repo = course_repo()
     folder = Path(folder).expanduser().resolve()
@@ -84,27 +92,83 @@ def new_term(folder, *, db_url: str | None = None, exchange=None, lang: str = "e
         raise CourseError(f"--lang {lang!r}: the course has the editions {', '.join(LANGUAGES)}")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", course_id):
         raise CourseError(f"course id {course_id!r}: use letters, digits, '.', '_' and '-' only")
+    if hub and (not exchange or _is_inside(Path(exchange).expanduser().resolve(), folder)):
+        raise CourseError("--hub: students cannot reach an exchange inside the term folder (it is private to the "
+                          "grader account): give a shared one, e.g. --exchange /srv/nbgrader/exchange")
     exchange = Path(exchange).expanduser().resolve() if exchange else folder / "exchange"
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)
-    names = copy_assignments(repo.solutions, folder / "source")
+    names, in_english = copy_edition(repo.solutions, folder / "source", lang)
     for name in ("downloaded", "backups"):
         (folder / name).mkdir()
+    if hub and not exchange.exists():
+        exchange.mkdir(parents=True)
+        exchange.chmod(0o1777)  # every user writes here; nobody removes what another made
     exchange.mkdir(parents=True, exist_ok=True)
     config = folder / "nbgrader_config.py"
     config.write_text(term_config(course_id=course_id, db_url=db_url, exchange=exchange, lang=lang,
-                                  late_percent_per_day=late_percent_per_day), encoding="utf-8")
+                                  late_percent_per_day=late_percent_per_day, hub=hub), encoding="utf-8")
     config.chmod(0o600)
-    (folder / "README.md").write_text(term_readme(folder, names, db_url=db_url, exchange=exchange), encoding="utf-8")
+    (folder / "README.md").write_text(term_readme(folder, names, db_url=db_url, exchange=exchange, lang=lang,
+                                                  in_english=in_english), encoding="utf-8")
     (folder / TERM_FILE).write_text(json.dumps({
         "course_repository": str(repo.root), "course_id": course_id, "lang": lang,
-        "made": datetime.now(timezone.utc).isoformat(timespec="seconds"), "assignments": names,
+        "made": datetime.now(timezone.utc).isoformat(timespec="seconds"), "assignments": names, "hub": hub,
+        "in_english": in_english,
     }, indent=2) + "\n", encoding="utf-8")
     return folder
 
 
+def copy_edition(solutions, target, lang: str = "en") -> tuple[list[str], list[str]]:
+    """Copy one edition of the course's exercises into the folder ``target`` (a term's ``source/``).
+
+    Every exercise keeps its English name, whatever the edition, so that a class's assignment ids
+    and notebook names are the same in both: with ``lang="en"`` the English exercises are copied
+    (not the ``-zh`` ones); with ``lang="zh"`` each exercise's Chinese edition,
+    ``solutions/exNN-topic-zh/exNN-topic-zh.ipynb``, is copied as ``exNN-topic/exNN-topic.ipynb``,
+    and an exercise that has no Chinese edition yet is copied in English. Returns the names
+    copied and those copied in English for want of a translation (empty for ``"en"``). ``target``
+    must not exist yet: nothing is overwritten.
+    """
+    solutions, target = Path(solutions), Path(target)
+    if target.exists():
+        raise CourseError(f"{target} already exists: the assignments are not copied over it")
+    available = set(assignment_names(solutions))
+    names = [name for name in sorted(available) if not name.endswith("-zh")]
+    target.mkdir(parents=True)
+    in_english = []
+    for name in names:
+        chinese = f"{name}-zh"
+        if lang == "zh" and chinese in available:
+            shutil.copytree(solutions / chinese, target / name, ignore=SKIPPED_FILES)
+            for path in (target / name).glob(f"{chinese}.*"):
+                path.rename(path.with_name(name + path.suffix))
+        else:
+            shutil.copytree(solutions / name, target / name, ignore=SKIPPED_FILES)
+            if lang != "en":
+                in_english.append(name)
+    return names, in_english
+
+
+#: Who the students are: on one machine, one Unix account for the class; on JupyterHub (--hub), each
+#: student a Unix user of the hub.
+STUDENT_ACCOUNTS = {
+    False: ("# (on one machine the students are not Unix users of their own)\n"
+            "c.ExchangeCollect.check_owner = False"),
+    True: ("\n# --- JupyterHub (crm-course new-term --hub; deploy/jupyterhub/) ---------------------------------\n"
+           "# Each student is a Unix user of the hub and a member of its group nbgrader-<course id>: only they\n"
+           "# fetch and hand in, and collect checks that each submission's folder in the exchange belongs to\n"
+           "# the student it names. Under the hub (the formgrader service, a terminal opened in it) nbgrader\n"
+           "# also puts each student it adds into that group; in a plain terminal it leaves the hub alone, so\n"
+           "# that `nbgrader db student import` works there too (nbgrader 0.9.6 would stop with 'JUPYTERHUB_USER\n"
+           "# env is required').\n"
+           'if os.environ.get("JUPYTERHUB_API_TOKEN"):\n'
+           '    c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"'),
+}
+
+
 def term_config(*, course_id: str, db_url: str | None, exchange: Path, lang: str,
-                late_percent_per_day: float) -> str:
+                late_percent_per_day: float, hub: bool = False) -> str:
     """The text of a term's ``nbgrader_config.py``."""
     if db_url:
         database = (f"c.CourseDirectory.db_url = {db_url!r}\n"
@@ -147,8 +211,7 @@ def term_config(*, course_id: str, db_url: str | None, exchange: Path, lang: str
         # --- the exchange: students fetch and hand in here ----------------------------------------------
         c.Exchange.root = {exchange!r}
         c.Exchange.path_includes_course = True
-        # (on one machine the students are not Unix users of their own)
-        c.ExchangeCollect.check_owner = False
+        {accounts}
 
         # --- grading: timeouts, restored test cells, the sandbox ----------------------------------------
         configure_grading(c)
@@ -165,12 +228,16 @@ def term_config(*, course_id: str, db_url: str | None, exchange: Path, lang: str
         # --- zip_collect: downloaded/<assignment>/archive/ holds "<student id>_<notebook>.ipynb" files ---
         c.ZipCollectApp.collector_plugin = "nbgrader.plugins.FileNameCollectorPlugin"
         c.FileNameCollectorPlugin.named_regexp = term.ZIP_FILE_NAMES
-        ''').format(course_id=course_id, lang=lang, database=database,
+        ''').format(course_id=course_id, lang=lang, database=database, accounts=STUDENT_ACCOUNTS[hub],
                     exchange=str(exchange), late=f"{late_percent_per_day:g}")
 
 
-def term_readme(folder: Path, names: list[str], *, db_url: str | None, exchange: Path) -> str:
+def term_readme(folder: Path, names: list[str], *, db_url: str | None, exchange: Path, lang: str = "en",
+                in_english: list[str] = ()) -> str:
     rows = "\n".join(f"| `{name}` | {what} |" for name, what in TERM_FOLDERS.items())
+    edition = "English" if lang == "en" else "Chinese (简体中文: the exercises' texts and their checks' messages)"
+    if in_english:
+        edition += f"; not yet translated, so in English: {', '.join(in_english)}"
     where = f"`{db_url.split('@')[-1]}` (db_url in nbgrader_config.py)" if db_url else "`gradebook.db` in this folder"
     return textwrap.dedent(f"""\
         # A term of the CRM Analytics course
@@ -185,6 +252,7 @@ def term_readme(folder: Path, names: list[str], *, db_url: str | None, exchange:
 
         The gradebook: {where}. The exchange: `{exchange}`.
         The exercises of this term: {", ".join(names)}.
+        The course's edition: {edition}.
 
         Run every command from this folder, with the course's environment on PATH:
 

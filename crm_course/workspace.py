@@ -18,9 +18,12 @@ from crm_course.repo import CourseRepo, course_repo
 
 
 def exercise_name(name: str, repo: CourseRepo) -> str:
-    """The full name of an exercise from a prefix: "ex03" -> "ex03-customer-lifetime-value"."""
+    """The full name of an exercise from a prefix: "ex03" -> "ex03-customer-lifetime-value";
+    the Chinese edition's with "-zh": "ex03-zh" -> "ex03-customer-lifetime-value-zh"."""
     names = assignment_names(repo.exercises) if repo.exercises.exists() else []
-    matches = [n for n in names if n == name or n.startswith(f"{name}-")]
+    chinese = name.endswith("-zh")
+    prefix = name[:-len("-zh")] if chinese else name
+    matches = [n for n in names if n == name or (n.startswith(f"{prefix}-") and n.endswith("-zh") == chinese)]
     if len(matches) != 1:
         raise CourseError(f"no exercise called {name!r}: the exercises are {', '.join(names)}"
                           if not matches else f"{name!r} names several exercises: {', '.join(matches)}")
@@ -73,7 +76,8 @@ def where() -> None:
 
 #: Build output that ``crm-course clean`` removes (relative to the repository); the demo class is
 #: removed only when nobody graded in it by hand.
-BUILD_OUTPUT = ("_build/html", "_build/site-src", "_build/.doctrees", "_build/.jupyter_cache",
+BUILD_OUTPUT = ("_build/html", "_build/site-src", "_build/site-src-zh", "_build/.doctrees", "_build/.doctrees-zh",
+                "_build/.jupyter_cache",
                 "_build/.site-fingerprints", "bench/results", ".pytest_cache", ".hypothesis")
 
 

@@ -27,9 +27,11 @@ Called with neither ``expected`` nor ``fingerprint``, a check looks at type and 
 
 Every text a student reads comes from one table, :data:`MESSAGES`, one entry per language.
 :func:`checks` gives the checks that speak one language (``checks("en").check_number``, ...); the
-module's own ``check_*`` functions are the English ones. A new language is a new entry of
-:data:`MESSAGES` (and of :data:`GRAMMAR`, the article and plural rules), with no change to the
-checks.
+module's own ``check_*`` functions are the English ones. The course speaks English (``"en"``)
+and simplified Chinese (``"zh"``): an exercise of the Chinese edition sets ``grading =
+checks("zh")`` once, after its imports, and its test cells, the same as the English ones, speak
+Chinese. A new language is a new entry of :data:`MESSAGES` (and of :data:`GRAMMAR`, the article
+and plural rules), with no change to the checks.
 
 Checks never write to stderr and silence warnings while they compare: nbgrader gives a test cell
 zero points as soon as it writes anything to stderr, and a pandas warning about the student's
@@ -121,6 +123,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "likely_mistake": "Likely mistake: {explanation}",
         "and_more": "... and {n} more.",
         "list_and_more": "{shown} and {n} more",
+        "list_separator": ", ",
         "verdict_right": "right",
         "verdict_consistent": "consistent with your earlier answer ({follows})",
         "follows_note": "This is computed from your earlier answer ({follows}), so that an earlier mistake "
@@ -269,6 +272,144 @@ MESSAGES: dict[str, dict[str, str]] = {
         "text_wrong": "{name} = {value!r} but it should be {expected!r}.",
         "text_not_yet": "{name} = {value!r} is not right yet.",
     },
+    # 简体中文: the same keys and fields as "en" ("article" aside: Chinese has none), written as a
+    # Chinese instructor would say it, with the course's terms (客户, 得分, 贴现 ...).
+    "zh": {
+        # framing
+        "passed": "✓ {message}",
+        "hint": "提示：{hint}",
+        "likely_mistake": "可能的错误：{explanation}",
+        "and_more": "……另有 {n} 个。",
+        "list_and_more": "{shown}，另有 {n} 个",
+        "list_separator": "、",
+        "verdict_right": "正确",
+        "verdict_consistent": "与你前面的答案（{follows}）一致",
+        "follows_note": "这一项按你前面的答案（{follows}）来判，前面的错误不会重复扣分。",
+        "precision_decimals": "{digits} 位小数",
+        "precision_one_decimal": "1 位小数",
+        "precision_whole": "整数",
+        "precision_rounded": "{step} 的整数倍",
+        "missing_value": "缺失值",
+        # default words
+        "default_entity": "客户",
+        "default_value": "值",
+        "default_score": "得分",
+        "default_position": "位置",
+        "default_row": "行",
+        "default_column": "列",
+        "word_values": "值",
+        "word_rows": "行",
+        "word_columns": "列",
+        # what an answer is
+        "type_none": "None",
+        "type_dataframe": "一个 {rows} 行 {columns} 列的 DataFrame",
+        "type_series": "一个含 {n} 个值的 Series",
+        "type_array": "一个形状为 {shape} 的 NumPy 数组",
+        "type_short_text": "文本 {text!r}",
+        "type_text": "一段文本",
+        "type_bool": "布尔值 {value}",
+        "type_container": "一个含 {n} 项的 {kind}",
+        "type_complex": "复数 {value!r}",
+        "type_number": "数字 {value}",
+        "type_other": "一个 {kind} 对象",
+        "wrong_type": "{name} 是{got}，但应该是{what}。",
+        # not answered yet
+        "is_none": "{name} 是 None：还没有答案。",
+        "is_none_detail": "只打印结果的函数返回的是 None：请把结果本身赋给变量，例如 {name} = <计算式>。",
+        "is_placeholder": "{name} 还是占位符 ...：请换成你的答案。",
+        # one number
+        "what_number": "一个数字",
+        "bool_for_number": "a == b 这样的比较得到的是 True/False：请把数字本身赋给变量。",
+        "text_for_number": "去掉引号：66.08 是数字，'66.08' 是文本。",
+        "take_single_number": "把这一个数取出来，例如用 .iloc[0]、.item() 或 float(...)。",
+        "pick_one_number": "只取题目要的那一个值，例如用 .loc[...]。",
+        "is_nan": "{name} 是 NaN（不是数字）。",
+        "is_nan_detail": "计算中用到了缺失值，或者出现了 0 除以 0：检查最后一步的输入。",
+        "outside_range": "{name} = {value}{unit}，不在合理答案的范围内（{low} 到 {high}{unit}）。",
+        "number_shape_ok": "{name} 是一个数字（数值在批改时检查）。",
+        "number_range_ok": "{name} 是一个在合理范围内的数字（数值在批改时检查）。",
+        "number_right": "{name} = {value}{unit}：{verdict}。",
+        "number_wrong": "{name} = {value}{unit}，但应为 {expected}{unit}（允许误差 ±{tolerance}）。",
+        "number_matches": "{name} = {value}{unit}：{verdict}（检查精度：{precision}）。",
+        "number_not_yet": "{name} = {value}{unit}，还不对（检查精度：{precision}）。",
+        # diagnoses that need no answer
+        "times_100_large": "大了 100 倍：是不是把百分数写成了 10，而不是 0.10？",
+        "times_100_small": "小了 100 倍：是不是把本该写 10 的比率写成了 0.10，或者题目要百分数而你给了比例？",
+        "sign_only": "只是正负号不对：检查哪些金额是成本（要减去），哪些是利润。",
+        "one_period_off": "正好差了一期（相差 {factor} 倍）：检查 t 是从 0 还是从 1 开始。",
+        "rounded_early": "这是正确值四舍五入到 {decimals} 位小数的结果：请多保留几位小数（只在最后显示时才取整）。",
+        "close": "已经很接近了（{off}）：中间结果是不是提前取整了？",
+        "scores_reversed_hint": "把得分反过来读就对了：{meaning}。",
+        "scores_reversed_plain": "把得分反过来读就对了：检查刻度的哪一端代表最好。",
+        # sequences of numbers
+        "what_sequence": "一串数字",
+        "keep_all_values": "按顺序保留所有的值：用列表、NumPy 数组或 pandas Series。",
+        "pick_row_or_column": "只取题目要的那一行或那一列，例如 table.loc['ltv']。",
+        "text_at_position": "{name} 在第 {position} 个位置上是文本（{text!r}），但应该是{what}。",
+        "remove_quotes": "去掉数字两边的引号。",
+        "unreadable": "{name} 是{got}，无法读成{what}。",
+        "not_one_dimension": "{name} 是{got}，但应该是{what}（一维）。",
+        "not_a_number_inside": "{name} 含有不是数字的内容{where}，但应该是{what}。",
+        "at_position": "（第 {position} 个位置：{text!r}）",
+        "wrong_length": "{name} 有 {got} 个值，但应该有 {n} 个{per}。",
+        "one_per": "（每个{label}一个）",
+        "values_shape_ok": "{name} 有 {n} 个数字（数值在批改时检查）。",
+        "values_right": "{name}：全部 {n} 个值{verdict}。",
+        "values_wrong": "{name} 的 {n} 个值中有 {wrong} 个不对，第一个在{label} {first}：是 {value}{unit}，"
+        "应为 {expected}{unit}。",
+        "wrong_places": "不对的位置：{places}。",
+        "values_matches": "{name}：全部 {n} 个值{verdict}（检查精度：{precision}）。",
+        "values_not_yet": "{name} 还不对：{n} 个值中至少有一个不同（检查精度：{precision}）。",
+        # one value per customer
+        "what_series": "一个每个{entity}对应一个{what}的 Series",
+        "select_one_column": "只选题目要的那一列，例如 scores['R']。",
+        "series_keeps_ids": "pandas Series 把客户编号保存在索引里；普通的列表或数组会把它们丢掉。",
+        "labels_twice": "{name} 中{labels}出现了不止一次：每个{entity}只能有一行。",
+        "labels_missing": "缺少：{labels}。",
+        "labels_not_expected": "多出来的：{labels}。",
+        "labels_none_match": "没有一个标签对得上：索引是不是{entity}编号（set_index）？",
+        "labels_wrong": "{name} 的{entities}与预期不符（有 {got} 个，应为 {n} 个）。",
+        "series_shape_ok": "{name} 为 {n} 个{entities}各给出一个{what}（数值在批改时检查）。",
+        "series_right": "{name}：全部 {n} 个{entities}都{verdict}。",
+        "series_wrong": "{name} 在 {n} 个{entities}中有 {wrong} 个不对。",
+        "entity_wrong": "{entity} {label}：{what}是 {value}，应为 {expected}。",
+        "series_not_yet": "{name} 还不对：{n} 个{entities}中至少有一个的{what}不同{checked}。",
+        "checked_to": "（检查精度：{precision}）",
+        # scores
+        "what_scores": "一个每个{entity}对应一个 {score} 得分的 Series",
+        "scores_not_whole": "{name} 中有不是 1 到 {bins} 之间整数的得分：{entity} {label} 的得分是 {value}。",
+        "found_for": "出现在：{labels}。",
+        "scores_shape_ok": "{name} 为 {n} 个{entities}各给出一个 1 到 {bins} 的 {score} 得分（数值在批改时检查）。",
+        "scores_reversed": "{name} 在 {n} 个{entities}中有 {wrong} 个不对：得分的方向反了。",
+        "scores_reversed_first": "{entity} {label} 的 {score} = {value}，但应为 {score} = {expected}：{meaning}。",
+        "scores_not_yet_reversed": "{name} 还不对：得分的方向反了。",
+        # tables
+        "what_table": "一张表（DataFrame）",
+        "table_one_line": "只选了一行或一列：请保留整张表。",
+        "table_missing": "缺少{things}：{labels}。",
+        "table_has": "它的{rows}是 {row_labels}，{columns}是 {column_labels}。",
+        "table_labels_wrong": "{name} 的{rows}和{columns}与预期不符。",
+        "table_label_twice": "{name} 中有重复的{row_label}或{column_label}标签。",
+        "table_extra_rows": "{name} 有题目没要求的{rows}：{labels}。",
+        "table_transposed": "（{rows}按列读取）",
+        "table_shape_ok": "{name} 是一张{rows}和{columns}都符合预期的表{note}（数值在批改时检查）。",
+        "table_right": "{name}：全部 {n} 个值{verdict}{note}。",
+        "table_wrong": "{name} 第一处不同在{column_label} {column!r}、{row_label} {row!r}：是 {value}，"
+        "应为 {expected}。",
+        "table_rows_differ": "不同的行：{labels}。",
+        "table_row_hint": "行 {row!r}：{hint}",
+        "table_matches": "{name}：全部 {n} 个值{verdict}（检查精度：{precision}）{note}。",
+        "table_not_yet": "{name} 还不对：{n} 个{columns}中有 {wrong} 个不同，第一个是{column_label} {column!r}"
+        "（检查精度：{precision}）{note}。",
+        "table_columns_differ": "不同的{Columns}：{labels}。",
+        # one word
+        "text_not_text": "{name} 是{got}，但应该是加了引号的文本答案。",
+        "text_not_a_choice": "{name} = {value!r} 不在可选答案中：{choices}。",
+        "text_shape_ok": "{name} 是可选答案之一（对不对在批改时检查）。",
+        "text_right": "{name} = {value!r}：{verdict}。",
+        "text_wrong": "{name} = {value!r}，但应为 {expected!r}。",
+        "text_not_yet": "{name} = {value!r} 还不对。",
+    },
 }
 
 
@@ -303,10 +444,29 @@ def _plural(label: str, kind: str = "values") -> str:
     return label + "s"
 
 
+def _no_article(word: str) -> str:
+    """Chinese has no article."""
+    return ""
+
+
+def _plural_zh(label: str, kind: str = "值") -> str:
+    """A Chinese word has no plural: "客户" stays "客户"; a column name or a letter (no Chinese in it)
+    is followed by ``kind`` ("basic_met 值", "k 行"), as in English.
+
+    >>> _plural_zh("客户"), _plural_zh("年份"), _plural_zh("basic_met"), _plural_zh("k", "行")
+    ('客户', '年份', 'basic_met 值', 'k 行')
+    """
+    label = str(label)
+    if any("\u3400" <= character <= "\u9fff" for character in label):
+        return label
+    return f"{label} {kind}"
+
+
 #: Per language, the two grammar rules the templates need: the article before a word and the
 #: plural of a word (with the kind of thing, "values" or "rows", after a name that has none).
 GRAMMAR: dict[str, dict[str, Callable]] = {
     "en": {"article": _a, "plural": _plural},
+    "zh": {"article": _no_article, "plural": _plural_zh},
 }
 
 
@@ -591,15 +751,17 @@ def _need_digits(digits, what: str) -> int:
 class Checks:
     """The checks, speaking one language of :data:`MESSAGES`.
 
-    ``checks("en")`` (the module's own ``check_*`` functions) gives the English ones; a notebook
-    in another language calls ``grading.checks("zh").check_number(...)`` once that language has
-    its entry in :data:`MESSAGES` and :data:`GRAMMAR`.
+    ``checks("en")`` (the module's own ``check_*`` functions) gives the English ones,
+    ``checks("zh")`` the Chinese ones: a notebook of the Chinese edition sets ``grading =
+    checks("zh")`` and calls ``grading.check_number(...)`` as the English notebook does.
 
     Examples
     --------
     >>> en = checks("en")
     >>> en.check_text("tier", "Gold", "gold")
     ✓ tier = 'Gold': right.
+    >>> checks("zh").check_text("tier", "Gold", "gold")
+    ✓ tier = 'Gold'：正确。
     """
 
     def __init__(self, language: str = "en"):
@@ -642,15 +804,17 @@ class Checks:
 
     def _label_text(self, labels) -> str:
         labels = [str(x) for x in labels]
-        return self._more(", ".join(repr(x) for x in labels[:MAX_LISTED * 2]), len(labels), MAX_LISTED * 2)
+        shown = self.say("list_separator").join(repr(x) for x in labels[:MAX_LISTED * 2])
+        return self._more(shown, len(labels), MAX_LISTED * 2)
 
     def _label_list(self, labels, entity: str) -> str:
         labels = list(labels)
-        shown = ", ".join(str(x) for x in labels[:MAX_LISTED])
+        shown = self.say("list_separator").join(str(x) for x in labels[:MAX_LISTED])
         return f"{self._plural(entity) if len(labels) > 1 else entity} {self._more(shown, len(labels))}"
 
     def _positions(self, indices, labels, label: str) -> str:
-        return self._more(", ".join(f"{label} {labels[i]}" for i in indices[:MAX_LISTED]), len(indices))
+        shown = self.say("list_separator").join(f"{label} {labels[i]}" for i in indices[:MAX_LISTED])
+        return self._more(shown, len(indices))
 
     def _show(self, x) -> str:
         if _is_number(x):
@@ -1562,6 +1726,11 @@ def checks(language: str = "en") -> Checks:
 
     >>> checks("en").check_number("ltv_year1", -12.0, -12.0)
     ✓ ltv_year1 = -12: right.
+    >>> checks("zh").check_number("ltv_year1", 12.0, -12.0, unit=" 元")
+    Traceback (most recent call last):
+    ...
+    crmlib.grading.CheckFailed: ltv_year1 = 12 元，但应为 -12 元（允许误差 ±0.0012）。
+      只是正负号不对：检查哪些金额是成本（要减去），哪些是利润。
     """
     if language not in _CHECKS or _CHECKS[language].messages is not MESSAGES.get(language):
         _CHECKS[language] = Checks(language)

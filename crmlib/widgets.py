@@ -14,6 +14,7 @@ import pandas as pd
 from IPython.core.interactiveshell import InteractiveShell
 
 from crmlib import clv, plots, profitability, response, rfm, segment, uplift, value
+from crmlib.plots import plot_text as _t
 
 
 def _box(controls: list, summary: widgets.HTML, output: widgets.Output, update) -> widgets.VBox:
@@ -52,9 +53,9 @@ def ltv_explorer(inputs: dict) -> widgets.VBox:
     """
     base_retention = list(inputs["retention"])
     retention = widgets.FloatSlider(value=base_retention[0], min=0.05, max=0.95, step=0.05,
-                                    description="retention y1", readout_format=".0%")
+                                    description=_t("widget.retention_y1"), readout_format=".0%")
     discount = widgets.FloatSlider(value=inputs.get("discount_rate", 0.0), min=0.0, max=0.30, step=0.01,
-                                   description="discount rate", readout_format=".0%")
+                                   description=_t("widget.discount_rate"), readout_format=".0%")
     summary = widgets.HTML()
     output = widgets.Output()
 
@@ -64,9 +65,11 @@ def ltv_explorer(inputs: dict) -> widgets.VBox:
                        discount_rate=discount.value)
         table = clv.cohort_ltv_table(**changed)
         ltv = clv.ltv_by_year(table)
-        summary.value = "Average LTV: " + ", ".join(f"year {y}: <b>{v:,.2f}</b>" for y, v in ltv.items())
+        years = _t("widget.sep").join(_t("widget.ltv_year", year=y, value=v) for y, v in ltv.items())
+        summary.value = _t("widget.average_ltv", years=years)
         given = clv.cohort_ltv_table(**inputs)
-        _redraw(output, lambda ax: plots.ltv_curves({"what-if": table, "as given": given}, ax=ax))
+        _redraw(output, lambda ax: plots.ltv_curves({_t("widget.what_if"): table, _t("widget.as_given"): given},
+                                                      ax=ax))
 
     return _box([retention, discount], summary, output, update)
 
@@ -76,7 +79,7 @@ def rfm_bins_explorer(table: pd.DataFrame) -> widgets.VBox:
 
     ``table`` is the output of :func:`crmlib.rfm.rfm_table`.
     """
-    bins = widgets.IntSlider(value=5, min=2, max=9, description="bins")
+    bins = widgets.IntSlider(value=5, min=2, max=9, description=_t("widget.bins"))
     summary = widgets.HTML()
     output = widgets.Output()
 
@@ -84,11 +87,9 @@ def rfm_bins_explorer(table: pd.DataFrame) -> widgets.VBox:
         scores = rfm.rfm_scores(table, bins=bins.value)
         counts = scores["R"].value_counts().sort_index()
         used = scores["cell"].nunique()
-        summary.value = (
-            f"{bins.value} groups per letter: {rfm.cell_count(bins.value):,} possible cells, "
-            f"{used:,} with customers. Customers per R score: "
-            + ", ".join(f"{score}: {count:,}" for score, count in counts.items())
-        )
+        per_score = _t("widget.sep").join(f"{score}: {count:,}" for score, count in counts.items())
+        summary.value = _t("widget.rfm_summary", bins=bins.value, cells=rfm.cell_count(bins.value), used=used,
+                           counts=per_score)
         _redraw(output, lambda ax: plots.rfm_heatmap(scores, ax=ax))
 
     return _box([bins], summary, output, update)
@@ -100,9 +101,12 @@ def tier_explorer(values: pd.Series) -> widgets.VBox:
     Three sliders set the shares of customers in the top, high and mid tiers; the rest is low
     (:func:`crmlib.value.value_tiers`). These are size tiers, not the profitability pyramid.
     """
-    top = widgets.FloatSlider(value=0.01, min=0.01, max=0.10, step=0.01, description="top", readout_format=".0%")
-    high = widgets.FloatSlider(value=0.04, min=0.01, max=0.20, step=0.01, description="high", readout_format=".0%")
-    mid = widgets.FloatSlider(value=0.15, min=0.05, max=0.40, step=0.01, description="mid", readout_format=".0%")
+    top = widgets.FloatSlider(value=0.01, min=0.01, max=0.10, step=0.01, description=_t("word.top"),
+                              readout_format=".0%")
+    high = widgets.FloatSlider(value=0.04, min=0.01, max=0.20, step=0.01, description=_t("word.high"),
+                               readout_format=".0%")
+    mid = widgets.FloatSlider(value=0.15, min=0.05, max=0.40, step=0.01, description=_t("word.mid"),
+                              readout_format=".0%")
     summary = widgets.HTML()
     output = widgets.Output()
 
@@ -112,7 +116,8 @@ def tier_explorer(values: pd.Series) -> widgets.VBox:
         by_tier = tiers.groupby("tier", observed=False)["value"].agg(["size", "sum"])
         total = by_tier["sum"].sum()
         summary.value = "<br>".join(
-            f"{html.escape(str(tier))}: {int(row['size']):,} customers, {row['sum'] / total:.1%} of value"
+            _t("widget.tier_line", tier=html.escape(str(plots._word(tier))), size=int(row["size"]),
+               share=row["sum"] / total)
             for tier, row in by_tier.iterrows()
         )
         _redraw(output, lambda ax: plots.customer_pyramid(tiers, ax=ax))
@@ -141,15 +146,15 @@ def segment_explorer(table: pd.DataFrame, reachable: pd.Series | None = None, va
     """
     k_slider = widgets.IntSlider(value=k, min=2, max=8, description="k")
     chosen = widgets.SelectMultiple(options=list(columns), value=tuple(segment.RFM_FEATURES), rows=len(columns),
-                                    description="variables")
-    log = widgets.Checkbox(value=True, description="log(1 + x) first")
+                                    description=_t("widget.variables"))
+    log = widgets.Checkbox(value=True, description=_t("widget.log_first"))
     summary = widgets.HTML()
     output = widgets.Output()
     profile_columns = ["recency_days", "frequency", "monetary"]
 
     def update():
         if not chosen.value:
-            summary.value = "Choose at least one variable."
+            summary.value = _t("widget.choose_variable")
             output.outputs = ()
             return
         features = segment.rfm_features(table, log=log.value, columns=chosen.value)
@@ -159,18 +164,16 @@ def segment_explorer(table: pd.DataFrame, reachable: pd.Series | None = None, va
         rows = "".join(
             f"<tr><td>{number}</td><td>{int(row['size']):,}</td><td>{row['recency_days']:.0f}</td>"
             f"<td>{row['frequency']:.1f}</td><td>{row['monetary']:,.0f}</td>"
-            f"<td>{'yes' if report.loc[number, 'passes'] else 'no'}</td></tr>"
+            f"<td>{_t('widget.yes') if report.loc[number, 'passes'] else _t('widget.no')}</td></tr>"
             for number, row in profile.iterrows()
         )
-        summary.value = (
-            f"<b>k = {k_slider.value}</b> on {html.escape(', '.join(chosen.value))}"
-            f"{' (log)' if log.value else ''}; mean silhouette {report['silhouette'].mean():.2f}"
-            "<table><tr><th>segment</th><th>customers</th><th>recency</th><th>frequency</th>"
-            f"<th>spend</th><th>passes the rules</th></tr>{rows}</table>"
-        )
+        head = _t("widget.segment_head", k=k_slider.value, columns=html.escape(", ".join(chosen.value)),
+                  log=_t("widget.log_note") if log.value else "", silhouette=report["silhouette"].mean())
+        summary.value = f"{head}<table>{_t('widget.segment_columns')}{rows}</table>"
         _redraw(output, lambda ax: plots.segment_scatter(
             table, found, "recency_days", "monetary", ax=ax, logy=True,
-            title=f"K-means on {'log ' if log.value else ''}{', '.join(chosen.value)}, k = {k_slider.value}"),
+            title=_t("widget.kmeans_title", log=_t("widget.log_prefix") if log.value else "",
+                     columns=", ".join(chosen.value), k=k_slider.value)),
             figsize=(6.5, 4))
 
     return _box([k_slider, chosen, log], summary, output, update)
@@ -187,9 +190,11 @@ def mailing_depth_explorer(scores, outcome, cost_per_contact: float = 6.0,
     response rate and profit beside the profit of mailing everyone and the break-even rate
     cost / margin, and redraws :func:`crmlib.plots.profit_curve_chart`.
     """
-    scores = scores if isinstance(scores, dict) else {"score": scores}
-    cost = widgets.FloatSlider(value=cost_per_contact, min=0.5, max=20.0, step=0.5, description="cost/contact")
-    margin = widgets.FloatSlider(value=margin_per_response, min=5.0, max=100.0, step=5.0, description="margin/resp.")
+    scores = scores if isinstance(scores, dict) else {_t("widget.score"): scores}
+    cost = widgets.FloatSlider(value=cost_per_contact, min=0.5, max=20.0, step=0.5,
+                               description=_t("widget.cost_contact"))
+    margin = widgets.FloatSlider(value=margin_per_response, min=5.0, max=100.0, step=5.0,
+                                 description=_t("widget.margin_response"))
     summary = widgets.HTML()
     output = widgets.Output()
 
@@ -201,11 +206,8 @@ def mailing_depth_explorer(scores, outcome, cost_per_contact: float = 6.0,
             rows += (f"<tr><td>{html.escape(str(name))}</td><td>{int(best['contacted']):,} "
                      f"({best['customer_share']:.0%})</td><td>{best['response_rate']:.1%}</td>"
                      f"<td>{best['profit']:,.0f}</td><td>{curves[name]['profit'].iloc[-1]:,.0f}</td></tr>")
-        summary.value = (
-            f"break-even response rate = cost / margin = {cost.value / margin.value:.1%}"
-            "<table><tr><th>ranking</th><th>best depth</th><th>response rate there</th><th>profit</th>"
-            f"<th>profit if everyone is mailed</th></tr>{rows}</table>"
-        )
+        summary.value = (_t("widget.break_even", rate=cost.value / margin.value)
+                         + f"<table>{_t('widget.mailing_columns')}{rows}</table>")
         _redraw(output, lambda ax: plots.profit_curve_chart(curves, ax=ax), figsize=(6.5, 4))
 
     return _box([cost, margin], summary, output, update)
@@ -221,11 +223,12 @@ def whale_explorer(transactions: pd.DataFrame, margin: float = 0.30, order_cost:
     :func:`crmlib.plots.whale_chart`. ``customer``, ``date``, ``amount`` and ``returns`` are passed
     on to ``customer_profit``.
     """
-    margin_slider = widgets.FloatSlider(value=margin, min=0.05, max=0.60, step=0.01, description="margin",
+    margin_slider = widgets.FloatSlider(value=margin, min=0.05, max=0.60, step=0.01, description=_t("widget.margin"),
                                         readout_format=".0%")
-    order_slider = widgets.FloatSlider(value=order_cost, min=0.0, max=15.0, step=0.5, description="per order")
+    order_slider = widgets.FloatSlider(value=order_cost, min=0.0, max=15.0, step=0.5,
+                                       description=_t("widget.per_order"))
     customer_slider = widgets.FloatSlider(value=customer_cost, min=0.0, max=20.0, step=0.5,
-                                          description="per customer")
+                                          description=_t("widget.per_customer"))
     summary = widgets.HTML()
     output = widgets.Output()
 
@@ -234,15 +237,13 @@ def whale_explorer(transactions: pd.DataFrame, margin: float = 0.30, order_cost:
                                               customer_slider.value, customer, date, amount, returns)
         total = table["profit"].sum()
         if total <= 0:
-            summary.value = f"Total profit is <b>{total:,.0f}</b>: the customers lose money together; no whale curve."
+            summary.value = _t("widget.whale_loss", total=total)
             output.outputs = ()
             return
         key = profitability.whale_summary(table)
-        summary.value = (
-            f"Total profit <b>{total:,.0f}</b>; {key['profitable_share']:.0%} of customers are profitable and make "
-            f"<b>{key['peak_profit_share']:.0%}</b> of it; the other {key['unprofitable_share']:.0%} lose "
-            f"{key['profit_destroyed']:,.0f}; the top 20 % make {key['top_profit_share']:.0%}."
-        )
+        summary.value = _t("widget.whale_summary", total=total, profitable=key["profitable_share"],
+                           peak=key["peak_profit_share"], unprofitable=key["unprofitable_share"],
+                           destroyed=key["profit_destroyed"], top=key["top_profit_share"])
         _redraw(output, lambda ax: plots.whale_chart(profitability.whale_curve(table), ax=ax))
 
     return _box([margin_slider, order_slider, customer_slider], summary, output, update)
@@ -256,11 +257,12 @@ def retention_clv_explorer(margin: float = 100.0, retention: float = 0.80, disco
     and the margin multiple r / (1 + d - r); the plot shows the CLV against retention from 0 to
     0.95 at the chosen margin and discount rate, with the chosen retention marked.
     """
-    margin_slider = widgets.FloatSlider(value=margin, min=10.0, max=300.0, step=10.0, description="margin")
-    retention_slider = widgets.FloatSlider(value=retention, min=0.0, max=0.95, step=0.01, description="retention",
-                                           readout_format=".0%")
+    margin_slider = widgets.FloatSlider(value=margin, min=10.0, max=300.0, step=10.0,
+                                        description=_t("widget.margin_amount"))
+    retention_slider = widgets.FloatSlider(value=retention, min=0.0, max=0.95, step=0.01,
+                                           description=_t("widget.retention"), readout_format=".0%")
     discount_slider = widgets.FloatSlider(value=discount_rate, min=0.0, max=0.30, step=0.01,
-                                          description="discount rate", readout_format=".0%")
+                                          description=_t("widget.discount_rate"), readout_format=".0%")
     summary = widgets.HTML()
     output = widgets.Output()
     grid = [i / 100 for i in range(96)]
@@ -269,15 +271,14 @@ def retention_clv_explorer(margin: float = 100.0, retention: float = 0.80, disco
         m, r, d = margin_slider.value, retention_slider.value, discount_slider.value
         end = clv.retention_clv(m, r, d)
         start = clv.retention_clv(m, r, d, timing="start")
-        summary.value = (f"CLV = m r / (1 + d - r) = <b>{end:,.2f}</b> (margin multiple {end / m:.2f}); "
-                         f"with the first margin now, m (1 + d) / (1 + d - r) = {start:,.2f}")
+        summary.value = _t("widget.clv_summary", end=end, multiple=end / m, start=start)
 
         def draw(ax):
             ax.plot(grid, clv.retention_clv(m, grid, d), label="m r / (1 + d - r)")
             ax.plot([r], [end], "o", color="C3")
-            ax.set_xlabel("retention rate r")
-            ax.set_ylabel("CLV")
-            ax.set_title(f"Retention-based CLV, margin {m:,.0f}, discount rate {d:.0%}")
+            ax.set_xlabel(_t("widget.clv_x"))
+            ax.set_ylabel(_t("widget.clv_y"))
+            ax.set_title(_t("widget.clv_title", m=m, d=d))
             ax.legend(loc="upper left")
 
         _redraw(output, draw)
@@ -296,9 +297,9 @@ def targeting_explorer(rankings: dict, true_uplift: pd.Series, monthly_margin: p
     of offers and its expected incremental profit, beside sending the offer to everyone, and
     :func:`crmlib.plots.targeting_profit_plot` draws the curves.
     """
-    cost_slider = widgets.FloatSlider(value=cost, min=0.0, max=100.0, step=5.0, description="offer cost",
+    cost_slider = widgets.FloatSlider(value=cost, min=0.0, max=100.0, step=5.0, description=_t("widget.offer_cost"),
                                       readout_format=".0f")
-    months_slider = widgets.IntSlider(value=months, min=3, max=36, step=3, description="months kept")
+    months_slider = widgets.IntSlider(value=months, min=3, max=36, step=3, description=_t("widget.months_kept"))
     summary = widgets.HTML()
     output = widgets.Output()
 
@@ -314,12 +315,9 @@ def targeting_explorer(rankings: dict, true_uplift: pd.Series, monthly_margin: p
             for name, table in tables.items()
         )
         everyone = next(iter(tables.values()))["incremental_profit"].iloc[-1]
-        summary.value = (
-            f"A saved customer is worth {months_slider.value} months of margin; an offer costs "
-            f"{cost_slider.value:,.0f}. Sending it to all {len(true_uplift):,} customers: {everyone:,.0f}."
-            "<table><tr><th>ranking</th><th>best number of offers</th><th>expected incremental profit</th></tr>"
-            f"{rows}</table>"
-        )
+        summary.value = (_t("widget.targeting_summary", months=months_slider.value, cost=cost_slider.value,
+                            n=len(true_uplift), everyone=everyone)
+                         + f"<table>{_t('widget.targeting_columns')}{rows}</table>")
         _redraw(output, lambda ax: plots.targeting_profit_plot(tables, ax=ax), figsize=(6.5, 4))
 
     return _box([cost_slider, months_slider], summary, output, update)

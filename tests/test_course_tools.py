@@ -140,6 +140,9 @@ def test_start_makes_a_working_copy_once_and_then_refuses(clone):
     assert notebook.read_bytes() == mine
     with pytest.raises(CourseError, match="no exercise called 'ex99'"):
         workspace.start("ex99")
+    # the Chinese edition's exercise: "ex03-zh"
+    chinese = workspace.start("ex03-zh")
+    assert chinese == clone / "my-work" / "ex03-customer-lifetime-value-zh" / "ex03-customer-lifetime-value-zh.ipynb"
 
 
 def _gradebook_with_a_manual_grade(path: Path) -> None:

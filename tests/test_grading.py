@@ -12,6 +12,7 @@ use ``--dist loadgroup`` so that one worker builds the course root).
 
 from __future__ import annotations
 
+import copy
 import html
 import io
 import re
@@ -23,7 +24,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from grading_helpers import PILOT, WRONG_Q4_MESSAGE, cell, pilot_submissions, region, release_and_source, submit
+from grading_helpers import (
+    PILOT,
+    WRONG_Q4,
+    WRONG_Q4_MESSAGE,
+    cell,
+    pilot_submissions,
+    region,
+    release_and_source,
+    submit,
+)
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -491,18 +501,30 @@ class Batch:
         return notebooks.read_notebook(self.root / "autograded" / student / assignment / f"{name}.ipynb")
 
 
+#: The Chinese edition's exercises and their English originals (tests/test_chinese_edition.py holds
+#: the pairs' cells equal): {Chinese assignment: English assignment}.
+PAIRS = {name: name[:-len("-zh")] for name in ASSIGNMENTS if name.endswith("-zh") and name[:-len("-zh")] in ASSIGNMENTS}
+PILOT_ZH = f"{PILOT}-zh"
+#: Every exercise that has a Chinese edition, and its Chinese edition, also gets a partly wrong submission.
+KINDS = ("correct", "partly wrong", "blank")
+
+
 @pytest.fixture(scope="session")
 def batch(tmp_path_factory) -> Batch:
     root = nbgrader_api.new_course_root(tmp_path_factory.mktemp("course"))
     batch = Batch(root)
+    paired = set(PAIRS) | set(PAIRS.values())
     for assignment in ASSIGNMENTS:
         notebooks = sorted((root / "solutions" / assignment).glob("*.ipynb"))
         assert len(notebooks) == 1, "the round trip expects one notebook per exercise"
         released, source = release_and_source(root, assignment, notebooks[0].stem)
+        kinds = KINDS if assignment in paired else ("correct", "blank")
+        subs = {kind: submissions.make_submission(released, source, kind) for kind in kinds}
         if assignment == PILOT:
-            subs = pilot_submissions(released, source)
-        else:
-            subs = {kind: submissions.make_submission(released, source, kind) for kind in ("correct", "blank")}
+            subs.update(pilot_submissions(released, source))
+        elif assignment == PILOT_ZH:  # a known mistake, to be told in Chinese
+            subs["wrong_q4"] = copy.deepcopy(subs["correct"])
+            cell(subs["wrong_q4"], "q4_cohort_table_answer").source = WRONG_Q4.strip()
         batch.grade(assignment, subs)
     return batch
 
@@ -569,6 +591,26 @@ def test_the_feedback_shows_the_targeted_message_and_the_hidden_tests(batch):
     assert "How to look for it: build it from the unchanged inputs" in text
     # nbgrader 0.9.6 puts the hidden tests in the feedback: the instructor guide warns about it.
     assert "BEGIN HIDDEN TESTS" in text
+
+
+@pytest.mark.parametrize("chinese", sorted(PAIRS))
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_chinese_edition_grades_the_same_as_the_english_one(batch, chinese, kind):
+    """The same submission (correct, partly wrong, blank) scores the same, cell by cell, in both editions."""
+    english = PAIRS[chinese]
+    assert batch.grades(kind, chinese) == batch.grades(kind, english)
+    assert kind not in batch.errors[chinese]
+
+
+def test_a_known_mistake_in_the_chinese_exercise_is_told_in_chinese(batch):
+    full_marks_except(batch.grades("wrong_q4", PILOT_ZH), "q4_cohort_table_hidden")
+    message = errors_of(batch.autograded("wrong_q4", PILOT_ZH), "q4_cohort_table_hidden")[0].evalue
+    assert message.startswith("cohort_table 第一处不同在列 'year 2'、行 'discount_factor'：是 1.1，应为 1.2。")
+    assert "行 'discount_factor'：(1 + 贴现率 x 风险系数)^(t - 1)：第 1 年不贴现。" in message
+    assert "提示：用未改动的输入来构建（第 3 章 3.5 节）。" in message
+    # the visible checks of the same submission speak Chinese too
+    (visible,) = errors_of(batch.autograded("wrong_q4", PILOT_ZH), "q4_cohort_table_sanity")
+    assert visible.evalue.startswith("cohort_table 还不对：3 个列中有 2 个不同，第一个是列 'year 2'")
 
 
 def test_an_infinite_loop_is_cut_by_the_timeout_and_the_rest_is_graded(batch):

@@ -12,13 +12,21 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: pip extras that only choose how a package is built, with no conda counterpart: psycopg[binary] is
+#: psycopg with its own libpq, which conda-forge's psycopg always brings.
+PIP_BUILD_EXTRAS = {"psycopg[binary]": "psycopg"}
+
+
 def _pyproject_requirements() -> set[str]:
     """crmlib's requirements and every extra's, less the extras' references to crmlib itself."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     requirements = list(project["dependencies"])
     for extra in project["optional-dependencies"].values():
         requirements += [r for r in extra if not r.startswith(f"{project['name']}[")]
-    return {r.replace(" ", "") for r in requirements}
+    requirements = [r.replace(" ", "") for r in requirements]
+    for pip_name, conda_name in PIP_BUILD_EXTRAS.items():
+        requirements = [conda_name + r[len(pip_name):] if r.startswith(pip_name) else r for r in requirements]
+    return set(requirements)
 
 
 def _conda_requirements() -> set[str]:
@@ -69,6 +77,10 @@ def test_ci_runs_make_test_with_the_browser_tests_required():
     assert "make test" in script
     assert "export CRM_REQUIRE_BROWSER=1" in script and "export CRM_REQUIRE_SANDBOX=1" in script
     assert "bubblewrap" in script
+    # a class on JupyterHub (tests/test_jupyterhub.py): PostgreSQL, a venv from Debian's Python, the proxy
+    assert "export CRM_REQUIRE_HUB=1" in script
+    for needed in ("postgresql", "python3-venv", "npm install -g --silent configurable-http-proxy"):
+        assert needed in script, needed
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "CRM_REQUIRE_BROWSER=1" in readme and "apt-get install chromium" in readme
 

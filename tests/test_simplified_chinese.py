@@ -79,8 +79,10 @@ def _texts(path: Path):
         yield "file", path.read_text(encoding="utf-8")
 
 
-COURSE_TEXTS = (sorted(ROOT.glob("chapters/*.ipynb")) + sorted(ROOT.glob("solutions/*/*.ipynb"))
-                + sorted(ROOT.glob("book/*.md")) + sorted(ROOT.glob("crmlib/**/*.py")))
+COURSE_TEXTS = (sorted(ROOT.glob("chapters/*.ipynb")) + sorted(ROOT.glob("chapters/zh/*.ipynb"))
+                + sorted(ROOT.glob("solutions/*/*.ipynb")) + sorted(ROOT.glob("book/*.md"))
+                + sorted(ROOT.glob("book/zh/*.md")) + sorted(ROOT.glob("docs/*.md")) + [ROOT / "README.md"]
+                + sorted(ROOT.glob("crmlib/**/*.py")))
 
 
 def test_the_mapping_is_one_to_one_per_character_and_covers_the_issue_15_list():

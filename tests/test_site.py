@@ -34,7 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "test-artifacts"
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
-EXERCISES = sorted((ROOT / "exercises").glob("ex*/*.ipynb"))
+EXERCISES = sorted(p for p in (ROOT / "exercises").glob("ex*/*.ipynb") if not p.parent.name.endswith("-zh"))
+#: The Chinese edition: its chapters and exercises, on the Chinese site (_build/html/zh/).
+ZH = HTML / "zh"
+CHAPTERS_ZH = sorted((ROOT / "chapters" / "zh").glob("*.ipynb"))
+EXERCISES_ZH = sorted((ROOT / "exercises").glob("ex*-zh/*.ipynb"))
 #: A hang guard, not a speed target: the site builds in about 40-50 s on 2 cores (recorded in
 #: test-artifacts/site-build-time.txt); speed is measured in bench/, not asserted on a shared machine.
 HANG_SECONDS = 900
@@ -122,7 +126,7 @@ def parse(path: Path) -> _Page:
 
 def html_pages() -> list[Path]:
     """Every page of the site (``_static/`` holds the theme's template macros, not pages)."""
-    return sorted(p for p in HTML.rglob("*.html") if p.relative_to(HTML).parts[0] != "_static")
+    return sorted(p for p in HTML.rglob("*.html") if "_static" not in p.relative_to(HTML).parts)
 
 
 def is_external(url: str) -> bool:
@@ -268,19 +272,91 @@ def test_exercises_are_offered_as_downloads_identical_to_the_repository(site):
         assert exercise.name in text
 
 
+@pytest.mark.parametrize("notebook", CHAPTERS_ZH, ids=[p.stem for p in CHAPTERS_ZH])
+def test_every_chinese_chapter_has_an_executed_page_on_the_chinese_site(site, notebook):
+    page = ZH / "chapters" / f"{notebook.stem}.html"
+    assert page.exists(), f"chapters/zh/{notebook.name} has no page ({page.relative_to(ROOT)} missing)"
+    text = page.read_text(encoding="utf-8")
+    title = notebook_title(notebook)
+    assert re.sub(r"^\d+\s*·\s*", "", title).split("（")[0] in parse(page).title
+    assert 'lang="zh-CN"' in text, "the Chinese pages say they are in Chinese (for fonts and screen readers)"
+    assert "cell_output" in text and "output traceback" not in text
+    if _draws(notebook):
+        assert parse(page).images, f"chapters/zh/{notebook.name} draws plots but its page shows none"
+
+
+def _links(page: Path) -> dict[str, list[str]]:
+    """{href: the texts of the page's links to it}."""
+    found, parser = {}, HTMLParser(convert_charrefs=True)
+    current = []
+
+    def start(tag, attrs):
+        if tag == "a":
+            current.append(dict(attrs).get("href", ""))
+            found.setdefault(current[-1], []).append("")
+
+    def data(text):
+        if current:
+            found[current[-1]][-1] += text
+
+    def end(tag):
+        if tag == "a" and current:
+            current.pop()
+
+    parser.handle_starttag, parser.handle_data, parser.handle_endtag = start, data, end
+    parser.feed(page.read_text(encoding="utf-8"))
+    return found
+
+
+def test_every_page_links_to_its_counterpart_in_the_other_edition(site):
+    pairs = [("index", "index"), ("course-map", "course-map"), ("glossary", "glossary"), ("exercises", "exercises")]
+    pairs += [(f"chapters/{nb.stem}", f"chapters/{nb.stem}") for nb in CHAPTERS_ZH]
+    for english, chinese in pairs:
+        depth = "../" * english.count("/")
+        to_chinese = _links(HTML / f"{english}.html").get(f"{depth}zh/{chinese}.html", [])
+        assert "中文版" in [t.strip() for t in to_chinese], f"{english}.html does not link to its Chinese page"
+        to_english = _links(ZH / f"{chinese}.html").get(f"{depth}../{english}.html", [])
+        assert "English" in [t.strip() for t in to_english], f"zh/{chinese}.html does not link to its English page"
+    untranslated = [nb for nb in CHAPTERS if not (ROOT / "chapters" / "zh" / nb.name).exists()]
+    for notebook in untranslated[:1]:  # a page without a counterpart offers no link to it
+        assert "中文版" not in [t.strip() for texts in _links(chapter_page(notebook)).values() for t in texts]
+
+
+def test_the_course_map_and_downloads_of_each_edition_offer_its_own_exercises(site):
+    for page in ("course-map.html", "exercises.html"):
+        english = [url for _, _, url in parse(HTML / page).refs]
+        assert not [url for url in english if url.endswith("-zh.ipynb")], f"the English {page} offers Chinese exercises"
+    chinese = [url for _, _, url in parse(ZH / "exercises.html").refs]
+    for exercise in EXERCISES_ZH:  # every Chinese exercise, even before its chapter is translated
+        assert any(url.startswith("_downloads/") and url.endswith(exercise.name) for url in chinese), (
+            f"the Chinese exercises page offers no download of {exercise.name}")
+        copies = list((ZH / "_downloads").rglob(exercise.name))
+        assert copies and copies[0].read_bytes() == exercise.read_bytes()
+    course_map = [url for _, _, url in parse(ZH / "course-map.html").refs]
+    for notebook in CHAPTERS_ZH:
+        assert f"chapters/{notebook.stem}.html" in course_map
+        number = notebook.stem[:2]
+        for exercise in (e for e in EXERCISES_ZH if e.name.startswith(f"ex{number}-")):
+            assert any(url.endswith(exercise.name) for url in course_map), f"{exercise.name} not in the course map"
+    assert not [url for url in course_map if url.endswith(".ipynb") and not url.endswith("-zh.ipynb")]
+
+
+def test_the_chinese_site_has_the_glossary_from_chinese_to_english_and_the_instructor_guide(site):
+    text = re.sub(r"<[^>]+>", "", (ZH / "glossary.html").read_text(encoding="utf-8")).replace("’", "'")
+    for english, definition in _glossary_entries():
+        for chinese in re.split(r"\s*/\s*", definition.split(" — ")[0].strip("* ")):
+            assert f"{chinese}：{english}" in text, f"the Chinese glossary lacks {chinese} ({english})"
+    guide = ZH / "instructor-guide.html"
+    assert guide.exists() and "教师指南" in parse(guide).title
+    assert "instructor-guide.html" in _links(ZH / "index.html")
+    shown = re.sub(r"<[^>]+>", "", guide.read_text(encoding="utf-8"))
+    assert "crm-course new-term ~/crm-terms/2026-autumn --lang zh" in shown
+
+
 def _glossary_entries() -> list[tuple[str, str]]:
-    source = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
-    block = source.split("```{glossary}", 1)[1].split("```", 1)[0]
-    entries, term = [], None
-    for line in block.splitlines():
-        if not line.strip() or line.startswith(":"):
-            continue
-        if not line.startswith(" "):
-            term = line.strip()
-        elif term:
-            entries.append((term, line.strip()))
-            term = None
-    return entries
+    from crm_course.site_ext import glossary_entries
+
+    return glossary_entries((ROOT / "book" / "glossary.md").read_text(encoding="utf-8"))
 
 
 def test_glossary_has_at_least_60_english_chinese_terms_each_defined_in_one_line():
@@ -427,3 +503,54 @@ def test_site_in_a_real_browser(site, server):
     assert not failed, "requests that failed:\n" + "\n".join(failed)
     assert not page_errors, "JavaScript errors on the site:\n" + "\n".join(page_errors)
     assert not console_errors, "errors in the browser console:\n" + "\n".join(console_errors)
+
+
+#: Fonts that draw Chinese: Debian's fonts-noto-cjk (the site's CSS names it first for Chinese pages).
+CJK_FONT_FAMILIES = ("Noto Sans CJK", "Noto Serif CJK", "Source Han", "PingFang", "Microsoft YaHei")
+
+
+def _platform_fonts(cdp, root: int, selector: str) -> list[dict] | None:
+    """The fonts Chromium used to draw the text of the first element matching ``selector`` (the
+    DevTools protocol's CSS.getPlatformFontsForNode: one entry per font, with its glyph count), or
+    None when the page has no such element."""
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"] if node else None
+
+
+def test_a_chinese_chapter_with_a_plot_renders_its_chinese_with_a_cjk_font(site, server):
+    """No tofu: every glyph of the Chinese title, text and table of a Chinese chapter comes from a
+    font with Chinese characters, as Chromium reports the fonts it rendered with (not only that the
+    page loads); the page and its plot are kept as screenshots in test-artifacts/."""
+    sync_playwright = _browser_or_skip()
+    pages = [ZH / "chapters" / f"{nb.stem}.html" for nb in CHAPTERS_ZH if _draws(nb)]
+    assert pages, "no Chinese chapter draws a plot"
+    chapter = pages[0]
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists()
+                                             else shutil.which("chromium"), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+            page.goto(f"{server}/{chapter.relative_to(site.html).as_posix()}", wait_until="networkidle")
+            assert CJK.search(page.title()), f"the Chinese chapter's title {page.title()!r} is not in Chinese"
+            plot = page.locator(".cell_output img").first
+            plot.scroll_into_view_if_needed()
+            assert plot.evaluate("e => e.complete && e.naturalWidth > 0"), "the plot did not render"
+            page.screenshot(path=str(ARTIFACTS / "site-chapter-zh.png"))
+            plot.screenshot(path=str(ARTIFACTS / "site-chapter-zh-plot.png"))
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+            checked = {}
+            for selector in ("article h1", "article section p", "article td", "nav.bd-links li a"):
+                fonts = _platform_fonts(cdp, root, selector)
+                if fonts is None and selector == "article td":
+                    continue  # a chapter without a table
+                checked[selector] = fonts
+                assert fonts, f"{selector}: Chromium reports no font"
+                other = [f for f in fonts if not f["familyName"].startswith(CJK_FONT_FAMILIES)]
+                assert not other, f"{selector} is drawn partly in fonts without Chinese glyphs: {other}"
+            (ARTIFACTS / "site-chapter-zh-fonts.json").write_text(json.dumps(checked, ensure_ascii=False, indent=1))
+        finally:
+            browser.close()
