@@ -46,28 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: English notebooks whose Chinese counterpart is still to be written (relative to the repository).
 #: It must shrink to empty: a notebook listed here must really have no translated counterpart.
-NOT_YET_TRANSLATED = [
-    "chapters/01-relationship-marketing.ipynb",
-    "chapters/02-customer-lifecycle.ipynb",
-    "chapters/03-customer-lifetime-value.ipynb",
-    "chapters/04-value-segmentation.ipynb",
-    "chapters/05-rfm-analysis.ipynb",
-    "chapters/06-rfm-case-quansheng.ipynb",
-    "chapters/07-segmentation-clustering.ipynb",
-    "chapters/08-satisfaction-trap.ipynb",
-    "chapters/09-predictive-clv.ipynb",
-    "chapters/10-customer-profitability.ipynb",
-    "chapters/11-response-models.ipynb",
-    "chapters/13-rfm-at-scale.ipynb",
-    "solutions/ex04-value-segmentation/ex04-value-segmentation.ipynb",
-    "solutions/ex06-rfm-case-quansheng/ex06-rfm-case-quansheng.ipynb",
-    "solutions/ex07-segmentation-clustering/ex07-segmentation-clustering.ipynb",
-    "solutions/ex09-predictive-clv/ex09-predictive-clv.ipynb",
-    "solutions/ex10-customer-profitability/ex10-customer-profitability.ipynb",
-    "solutions/ex11-response-models/ex11-response-models.ipynb",
-    "solutions/ex12-incrementality/ex12-incrementality.ipynb",
-    "solutions/ex13-rfm-at-scale/ex13-rfm-at-scale.ipynb",
-]
+NOT_YET_TRANSLATED: list[str] = []
 
 #: The share of the Chinese edition's markdown letters that must be CJK (see :func:`cjk_share`).
 CJK_SHARE = 0.60
