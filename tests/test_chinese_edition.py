@@ -46,33 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: English notebooks whose Chinese counterpart is still to be written (relative to the repository).
 #: It must shrink to empty: a notebook listed here must really have no translated counterpart.
-NOT_YET_TRANSLATED = [
-    "chapters/01-relationship-marketing.ipynb",
-    "chapters/02-customer-lifecycle.ipynb",
-    "chapters/03-customer-lifetime-value.ipynb",
-    "chapters/04-value-segmentation.ipynb",
-    "chapters/05-rfm-analysis.ipynb",
-    "chapters/06-rfm-case-quansheng.ipynb",
-    "chapters/07-segmentation-clustering.ipynb",
-    "chapters/08-satisfaction-trap.ipynb",
-    "chapters/09-predictive-clv.ipynb",
-    "chapters/10-customer-profitability.ipynb",
-    "chapters/11-response-models.ipynb",
-    "chapters/12-incrementality.ipynb",
-    "chapters/13-rfm-at-scale.ipynb",
-    "solutions/ex01-relationship-marketing/ex01-relationship-marketing.ipynb",
-    "solutions/ex02-customer-lifecycle/ex02-customer-lifecycle.ipynb",
-    "solutions/ex04-value-segmentation/ex04-value-segmentation.ipynb",
-    "solutions/ex05-rfm-analysis/ex05-rfm-analysis.ipynb",
-    "solutions/ex06-rfm-case-quansheng/ex06-rfm-case-quansheng.ipynb",
-    "solutions/ex07-segmentation-clustering/ex07-segmentation-clustering.ipynb",
-    "solutions/ex08-satisfaction-trap/ex08-satisfaction-trap.ipynb",
-    "solutions/ex09-predictive-clv/ex09-predictive-clv.ipynb",
-    "solutions/ex10-customer-profitability/ex10-customer-profitability.ipynb",
-    "solutions/ex11-response-models/ex11-response-models.ipynb",
-    "solutions/ex12-incrementality/ex12-incrementality.ipynb",
-    "solutions/ex13-rfm-at-scale/ex13-rfm-at-scale.ipynb",
-]
+NOT_YET_TRANSLATED: list[str] = []
 
 #: The share of the Chinese edition's markdown letters that must be CJK (see :func:`cjk_share`).
 CJK_SHARE = 0.60
@@ -316,6 +290,88 @@ def test_solution_and_hidden_test_markers_are_where_the_english_ones_are(english
     for a, b in zip(en, zh, strict=True):
         for marker in ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"):
             assert a.source.count(marker) == b.source.count(marker)
+
+
+# ================================================================================================
+# Numbers: a translation changes the words, never a number
+
+
+#: Numbers the Chinese text writes in Chinese units or words, by (notebook, cell number, the English
+#: number): the form the Chinese cell must hold instead. Every other number of an English cell's text
+#: (its markdown, or the strings and comments of a code cell) is in its Chinese counterpart as written.
+NUMBERS_IN_CHINESE_FORM = {
+    ("chapters/01-relationship-marketing.ipynb", 3, "1980"): "20世纪80年代",
+    ("chapters/03-customer-lifetime-value.ipynb", 32, "10"): "九折",
+    ("chapters/06-rfm-case-quansheng.ipynb", 2, "40"): "4000多万元",
+    ("chapters/06-rfm-case-quansheng.ipynb", 6, "1"): "步骤一",
+    ("chapters/06-rfm-case-quansheng.ipynb", 13, "2"): "步骤二",
+    ("chapters/06-rfm-case-quansheng.ipynb", 27, "2"): "步骤二",
+    ("chapters/09-predictive-clv.ipynb", 38, "3"): "三年",
+    ("chapters/10-customer-profitability.ipynb", 19, "1990"): "20 世纪 90 年代",
+    ("chapters/10-customer-profitability.ipynb", 54, "3.41"): "341 万",
+    ("chapters/10-customer-profitability.ipynb", 58, "3.41"): "341 万",
+    ("chapters/13-rfm-at-scale.ipynb", 1, "100"): "1 亿",
+    ("chapters/13-rfm-at-scale.ipynb", 13, "2"): "200 万",
+    ("chapters/13-rfm-at-scale.ipynb", 16, "100"): "1 亿",
+    ("chapters/13-rfm-at-scale.ipynb", 23, "40"): "4,000 万",
+    ("solutions/ex04-value-segmentation/ex04-value-segmentation.ipynb", 1, "20"): "二八法则",
+    ("solutions/ex04-value-segmentation/ex04-value-segmentation.ipynb", 10, "80"): "五分之四",
+    ("solutions/ex06-rfm-case-quansheng/ex06-rfm-case-quansheng.ipynb", 14, "2"): "步骤二",
+    ("solutions/ex06-rfm-case-quansheng/ex06-rfm-case-quansheng.ipynb", 19, "2"): "步骤二",
+    ("solutions/ex13-rfm-at-scale/ex13-rfm-at-scale.ipynb", 25, "400"): "4 亿",
+    ("solutions/ex13-rfm-at-scale/ex13-rfm-at-scale.ipynb", 28, "400"): "4 亿",
+}
+
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])\d+(?:[.,]\d+)*")
+
+
+def numbers_in_text(cell) -> set[str]:
+    """The numbers a reader sees in ``cell``: in markdown its text (link targets left out), in code
+    its string constants and comments. "1,031", "21.7" and "2004" are numbers; "x1" and "ex03" are not."""
+    if cell.cell_type == "markdown":
+        text = re.sub(r"\]\([^)]*\)", "]", cell.source)
+    else:
+        try:
+            strings = [n.value for n in ast.walk(ast.parse(cell.source))
+                       if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        except SyntaxError:
+            strings = []
+        comments = [line.split("#", 1)[1] for line in cell.source.splitlines() if "#" in line]
+        text = "\n".join(strings + comments)
+    return {number.rstrip(".,") for number in _NUMBER.findall(text)}
+
+
+def test_numbers_in_text_are_what_a_reader_sees():
+    from nbformat.v4 import new_code_cell, new_markdown_cell
+
+    assert numbers_in_text(new_markdown_cell("555 (1,031 customers), 21.7 % in [ex03](../ex03/x.ipynb).")) == {
+        "555", "1,031", "21.7"}
+    assert numbers_in_text(new_code_cell('x1 = f(2)  # 10 % off\nprint("3 years")')) == {"10", "3"}
+
+
+@pytest.mark.parametrize(("english", "chinese"), TRANSLATED, ids=_ids(TRANSLATED))
+def test_every_number_of_the_english_text_is_in_the_chinese_one(english, chinese):
+    en = read_notebook(english).cells
+    zh, _ = _without_zh_only(read_notebook(chinese))
+    problems = []
+    for number, (a, b) in enumerate(zip(en, zh, strict=True), start=1):
+        found = numbers_in_text(b)
+        for missing in sorted(numbers_in_text(a) - found):
+            chinese_form = NUMBERS_IN_CHINESE_FORM.get((_name(english), number, missing))
+            if chinese_form is None:
+                problems.append(f"cell {number}: {missing} is not in the Chinese text")
+            elif chinese_form not in b.source:
+                problems.append(f"cell {number}: {missing} should be written {chinese_form!r} in the Chinese text")
+    assert not problems, f"{_name(chinese)}:\n" + "\n".join(problems)
+
+
+def test_every_number_written_in_chinese_form_is_still_needed():
+    unused = []
+    for (name, number, english_number), _ in NUMBERS_IN_CHINESE_FORM.items():
+        cell = read_notebook(ROOT / name).cells[number - 1]
+        if english_number not in numbers_in_text(cell):
+            unused.append(f"{name} cell {number} has no {english_number} any more")
+    assert not unused, "remove from NUMBERS_IN_CHINESE_FORM:\n" + "\n".join(unused)
 
 
 def test_the_chinese_editions_markdown_is_mostly_chinese():
