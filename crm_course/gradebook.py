@@ -38,21 +38,23 @@ def submission_score(api, assignment: str, student: str) -> tuple[float, float, 
 
 
 def grade_table(api, assignments: list[str], students: list[str]) -> str:
-    """The grade table: one row per student, one column per assignment, "score / max"."""
-    width = max([len(a) for a in assignments] + [14])
-    lines = [("student".ljust(10) + "".join(a.ljust(width + 2) for a in assignments)).rstrip()]
+    """The demo class's grade table: one row per assignment, one column per student,
+    "score / max" (a few students, many assignments: the table stays narrow)."""
+    first = max(len(a) for a in [*assignments, "assignment"]) + 2
+    width = max([len(s) for s in students] + [len("00 / 00 *")]) + 2
+    lines = [("assignment".ljust(first) + "".join(s.ljust(width) for s in students)).rstrip()]
     pending = False
-    for student in students:
-        row = student.ljust(10)
-        for assignment in assignments:
+    for assignment in assignments:
+        row = assignment.ljust(first)
+        for student in students:
             try:
                 score, maximum, by_hand = submission_score(api, assignment, student)
             except MissingEntry:
-                row += "-".ljust(width + 2)
+                row += "-".ljust(width)
                 continue
             mark = " *" if by_hand else ""
             pending |= bool(by_hand)
-            row += f"{score:g} / {maximum:g}{mark}".ljust(width + 2)
+            row += f"{score:g} / {maximum:g}{mark}".ljust(width)
         lines.append(row.rstrip())
     if pending:
         lines.append("* written answers still to grade by hand in the formgrader (they count 0 until then)")
