@@ -368,6 +368,12 @@ def test_glossary_has_at_least_60_english_chinese_terms_each_defined_in_one_line
         assert not CJK.search(term), f"{term!r}: the term line is the English term"
         assert CJK.search(definition.split(" — ")[0]), f"{term!r}: the definition does not start with its Chinese term"
         assert len(definition.split(" — ", 1)) == 2 and len(definition) > 30, f"{term!r}: no one-line definition"
+    # Sphinx reads a term line right after a definition as part of it ("glossary term must be preceded
+    # by empty line"): every entry starts after an empty line
+    lines = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8").splitlines()
+    glued = [f"line {n + 1}: {line!r}" for n, line in enumerate(lines[1:], start=1)
+             if line.strip() and not line.startswith((" ", "`", ":")) and lines[n - 1].startswith("  **")]
+    assert not glued, "a glossary term without an empty line before it: " + "; ".join(glued)
 
 
 def test_glossary_page_shows_every_term(site):

@@ -149,7 +149,7 @@ def tracking_table(transactions, model, calibration_end, observation_end, freq: 
         Checked by :func:`crmlib.transactions.validate_transactions`, with ``customer``,
         ``date``, ``amount`` and ``returns`` (as for ``btyd_summary``: CDNOW needs
         ``returns="keep"`` to count its free items as purchases, as the papers do).
-    model : BetaGeo
+    model : crmlib.models.BetaGeo
         Fitted on the calibration period, in the time unit ``freq``.
     calibration_end, observation_end : date-like
         Last days of the calibration and holdout periods.
