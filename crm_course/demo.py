@@ -2,23 +2,33 @@
 
 Every exercise is generated and released into a local exchange; four synthetic students fetch
 it, fill it in (correct, partly wrong or blank) and submit; the submissions are collected,
-autograded into the SQLite gradebook, feedback is written and grades are exported. The demo is
+autograded into the SQLite gradebook (one submission per core at a time), feedback is written and
+grades are exported. The demo is
 build output and is made anew on every run, except when somebody graded in it by hand: then it
 is kept and the run refused (nothing an instructor graded is ever deleted).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from traitlets.config import Config
 
 from crm_course.errors import CourseError
 from crm_course.gradebook import grade_table, submission_score
-from crm_course.nbgrader_api import assignment_names, checked, generate, nbgrader_api, new_course_root
+from crm_course.nbgrader_api import (
+    assignment_names,
+    checked,
+    generate,
+    nbgrader_api,
+    new_course_root,
+    quiet_gradebook,
+)
 from crm_course.notebooks import read_notebook, write_notebook
 from crm_course.repo import course_repo
 from crm_course.submissions import make_submission
@@ -27,6 +37,28 @@ from crm_course.submissions import make_submission
 #: correct, partly wrong and blank submissions.
 DEMO_STUDENTS = ("ada", "bao", "chen", "dara")
 DEMO_KINDS = ("correct", "partly wrong", "blank", "correct")
+
+
+def _demo_api(root: Path):
+    """The demo class's NbGraderAPI: the course's nbgrader_config.py, the demo's exchange, students
+    who are not Unix users, and a SQLite gradebook that waits up to 60 s for another grader's write."""
+    extra = Config()
+    extra.ExchangeCollect.check_owner = False
+    extra.CourseDirectory.db_url = f"sqlite:///{Path(root).resolve() / 'gradebook.db'}?timeout=60"
+    return nbgrader_api(root, exchange=Path(root) / "exchange", extra=extra)
+
+
+def _autograde(root: str, assignment: str, student: str) -> tuple[str, str, float, tuple | None, str]:
+    """Worker: autograde one submission of the demo class; (assignment, student, seconds, score or
+    None, log if it failed)."""
+    start = time.perf_counter()
+    api = _demo_api(Path(root))
+    with quiet_gradebook():
+        result = api.autograde(assignment, student)
+        seconds = time.perf_counter() - start
+        if not result.get("success"):
+            return assignment, student, seconds, None, result.get("log", "")[-2000:]
+        return assignment, student, seconds, submission_score(api, assignment, student), ""
 
 
 def manual_grading_in(gradebook: Path) -> int:
@@ -70,9 +102,7 @@ def demo(root=None, *, assignments: list[str] | None = None, students=DEMO_STUDE
     if assignments is not None:
         names = [name for name in names if name in assignments]
     students = tuple(students)
-    extra = Config()
-    extra.ExchangeCollect.check_owner = False  # the demo's students are not Unix users
-    api = nbgrader_api(root, exchange=root / "exchange", extra=extra)
+    api = _demo_api(root)
     print(f"Demo class in {repo.relative(root)}/: {len(students)} students, {len(names)} exercise(s)")
     for name in names:
         generate(api, name)
@@ -101,21 +131,21 @@ def demo(root=None, *, assignments: list[str] | None = None, students=DEMO_STUDE
         checked(api.collect(name), f"collect {name}")
         print(f"  {len(students)} students fetched, answered and submitted {name}; collected")
 
-    print("Autograding (one line per submission):")
+    jobs = max(1, min(os.cpu_count() or 1, len(names) * len(students)))
+    print(f"Autograding, {jobs} at a time (one line per submission):")
     started = time.perf_counter()
-    for name in names:
-        for student in students:
-            t0 = time.perf_counter()
-            result = api.autograde(name, student)
-            seconds = time.perf_counter() - t0
-            if not result.get("success"):
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_autograde, str(root), name, student) for name in names for student in students]
+        for future in as_completed(futures):
+            name, student, seconds, score, log = future.result()
+            if score is None:
                 print(f"  {name} / {student:<5} FAILED after {seconds:.1f} s")
-                print(result.get("log", "")[-2000:])
+                print(log)
                 continue
-            score, maximum, by_hand = submission_score(api, name, student)
+            score, maximum, by_hand = score
             pending = f" (+{by_hand:g} to grade by hand)" if by_hand else ""
             print(f"  {name} / {student:<5} {kinds[name, student]:<13} {score:g} / {maximum:g}{pending}"
-                  f"  {seconds:.1f} s")
+                  f"  {seconds:.1f} s", flush=True)
     print(f"  {len(names) * len(students)} submissions in {time.perf_counter() - started:.1f} s")
 
     for name in names:
