@@ -2,10 +2,10 @@
 
 Every exercise is generated and released into a local exchange; four synthetic students fetch
 it, fill it in (correct, partly wrong or blank) and submit; the submissions are collected,
-autograded into the SQLite gradebook (one submission per core at a time), feedback is written and
-grades are exported. The demo is
-build output and is made anew on every run, except when somebody graded in it by hand: then it
-is kept and the run refused (nothing an instructor graded is ever deleted).
+autograded into the SQLite gradebook (one submission per core at a time), feedback is written
+and grades are exported. The demo is build output and is made anew on every run, except when
+somebody graded in it by hand: then it is kept and the run refused (nothing an instructor graded
+is ever deleted).
 """
 
 from __future__ import annotations
@@ -137,12 +137,12 @@ def demo(root=None, *, assignments: list[str] | None = None, students=DEMO_STUDE
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_autograde, str(root), name, student) for name in names for student in students]
         for future in as_completed(futures):
-            name, student, seconds, score, log = future.result()
-            if score is None:
+            name, student, seconds, scored, log = future.result()
+            if scored is None:
                 print(f"  {name} / {student:<5} FAILED after {seconds:.1f} s")
                 print(log)
                 continue
-            score, maximum, by_hand = score
+            score, maximum, by_hand = scored
             pending = f" (+{by_hand:g} to grade by hand)" if by_hand else ""
             print(f"  {name} / {student:<5} {kinds[name, student]:<13} {score:g} / {maximum:g}{pending}"
                   f"  {seconds:.1f} s", flush=True)
