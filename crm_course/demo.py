@@ -20,15 +20,9 @@ from pathlib import Path
 from traitlets.config import Config
 
 from crm_course.errors import CourseError
-from crm_course.gradebook import grade_table, submission_score
-from crm_course.nbgrader_api import (
-    assignment_names,
-    checked,
-    generate,
-    nbgrader_api,
-    new_course_root,
-    quiet_gradebook,
-)
+from crm_course.grade import Graded, autograde_one
+from crm_course.gradebook import grade_table
+from crm_course.nbgrader_api import assignment_names, checked, generate, nbgrader_api, new_course_root
 from crm_course.notebooks import read_notebook, write_notebook
 from crm_course.repo import course_repo
 from crm_course.submissions import make_submission
@@ -48,17 +42,9 @@ def _demo_api(root: Path):
     return nbgrader_api(root, exchange=Path(root) / "exchange", extra=extra)
 
 
-def _autograde(root: str, assignment: str, student: str) -> tuple[str, str, float, tuple | None, str]:
-    """Worker: autograde one submission of the demo class; (assignment, student, seconds, score or
-    None, log if it failed)."""
-    start = time.perf_counter()
-    api = _demo_api(Path(root))
-    with quiet_gradebook():
-        result = api.autograde(assignment, student)
-        seconds = time.perf_counter() - start
-        if not result.get("success"):
-            return assignment, student, seconds, None, result.get("log", "")[-2000:]
-        return assignment, student, seconds, submission_score(api, assignment, student), ""
+def _autograde(root: str, assignment: str, student: str) -> Graded:
+    """Worker: autograde one submission of the demo class."""
+    return autograde_one(_demo_api(Path(root)), assignment, student)
 
 
 def manual_grading_in(gradebook: Path) -> int:
@@ -135,17 +121,16 @@ def demo(root=None, *, assignments: list[str] | None = None, students=DEMO_STUDE
     print(f"Autograding, {jobs} at a time (one line per submission):")
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_autograde, str(root), name, student) for name in names for student in students]
+        futures = {pool.submit(_autograde, str(root), name, student): name for name in names for student in students}
         for future in as_completed(futures):
-            name, student, seconds, scored, log = future.result()
-            if scored is None:
-                print(f"  {name} / {student:<5} FAILED after {seconds:.1f} s")
-                print(log)
+            name, graded = futures[future], future.result()
+            if not graded.ok:
+                print(f"  {name} / {graded.student:<5} FAILED after {graded.seconds:.1f} s")
+                print(graded.problem)
                 continue
-            score, maximum, by_hand = scored
-            pending = f" (+{by_hand:g} to grade by hand)" if by_hand else ""
-            print(f"  {name} / {student:<5} {kinds[name, student]:<13} {score:g} / {maximum:g}{pending}"
-                  f"  {seconds:.1f} s", flush=True)
+            pending = f" (+{graded.by_hand:g} to grade by hand)" if graded.by_hand else ""
+            print(f"  {name} / {graded.student:<5} {kinds[name, graded.student]:<13} "
+                  f"{graded.score:g} / {graded.max_score:g}{pending}  {graded.seconds:.1f} s", flush=True)
     print(f"  {len(names) * len(students)} submissions in {time.perf_counter() - started:.1f} s")
 
     for name in names:

@@ -35,20 +35,15 @@ class Graded:
     problem: str = ""
 
 
-def _grade_one(term: str, assignment: str, student: str, unsandboxed: bool) -> Graded:
-    """Worker: autograde one submission with the term's configuration; read its score back."""
-    from traitlets.config import Config
-
+def autograde_one(api, assignment: str, student: str, **options) -> Graded:
+    """Autograde one submission with ``api`` (an NbGraderAPI; ``options`` go to its ``autograde``)
+    and read its score back; a failure keeps the last lines of nbgrader's log and error."""
     from crm_course.gradebook import submission_score
     from crm_course.nbgrader_api import quiet_gradebook
 
-    extra = Config()
-    if unsandboxed:
-        extra.GuardedExecute.sandbox = "off"
     start = time.perf_counter()
     with quiet_gradebook():
-        api = term_api(Path(term), extra=extra)
-        result = api.autograde(assignment, student, force=True, create=True)
+        result = api.autograde(assignment, student, **options)
         seconds = time.perf_counter() - start
         if not result.get("success"):
             lines = [line for line in (result.get("log", "") + "\n" + result.get("error", "")).splitlines()
@@ -56,6 +51,16 @@ def _grade_one(term: str, assignment: str, student: str, unsandboxed: bool) -> G
             return Graded(student, False, seconds=seconds, problem="\n".join(lines[-6:]))
         score, maximum, by_hand = submission_score(api, assignment, student)
     return Graded(student, True, score, maximum, by_hand, seconds)
+
+
+def _grade_one(term: str, assignment: str, student: str, unsandboxed: bool) -> Graded:
+    """Worker: autograde one submission with the term's configuration."""
+    from traitlets.config import Config
+
+    extra = Config()
+    if unsandboxed:
+        extra.GuardedExecute.sandbox = "off"
+    return autograde_one(term_api(Path(term), extra=extra), assignment, student, force=True, create=True)
 
 
 def submissions(term: Path, assignment: str) -> list[str]:
