@@ -16,5 +16,4 @@ def _close_figures():
     plt.close("all")
     from crmlib import plots
 
-    if plots.plot_text("pareto.title") != plots.LABELS["en"]["pareto.title"]:
-        plots.use_language("en")
+    plots.use_language("en")

@@ -104,10 +104,9 @@ class _Mask(ast.NodeTransformer):
         return ast.copy_location(ast.JoinedStr(values), node)
 
 
-def masked_code(source: str) -> str:
-    """The code of a cell as a translation must leave it: its AST (so comments and layout do not
-    count) with every string constant replaced by "…" and every f-string reduced to its
-    expressions. IPython magics and shell lines (``%``, ``!``) are kept as they are."""
+def python_and_magics(source: str) -> tuple[str, list[str]]:
+    """A code cell's Python (IPython magics and shell lines, ``%`` and ``!``, blanked out so the
+    line numbers stay) and those magic lines."""
     lines, magics = [], []
     for line in source.splitlines():
         if line.lstrip().startswith(("%", "!")):
@@ -115,7 +114,15 @@ def masked_code(source: str) -> str:
             lines.append("")
         else:
             lines.append(line)
-    tree = _Mask().visit(ast.parse("\n".join(lines)))
+    return "\n".join(lines), magics
+
+
+def masked_code(source: str) -> str:
+    """The code of a cell as a translation must leave it: its AST (so comments and layout do not
+    count) with every string constant replaced by "…" and every f-string reduced to its
+    expressions. IPython magics and shell lines (``%``, ``!``) are kept as they are."""
+    python, magics = python_and_magics(source)
+    tree = _Mask().visit(ast.parse(python))
     return "\n".join(magics + [ast.dump(tree, include_attributes=False)])
 
 
@@ -331,11 +338,9 @@ def numbers_in_text(cell) -> set[str]:
     if cell.cell_type == "markdown":
         text = re.sub(r"\]\([^)]*\)", "]", cell.source)
     else:
-        try:
-            strings = [n.value for n in ast.walk(ast.parse(cell.source))
-                       if isinstance(n, ast.Constant) and isinstance(n.value, str)]
-        except SyntaxError:
-            strings = []
+        python, _ = python_and_magics(cell.source)
+        strings = [node.value for node in ast.walk(ast.parse(python))
+                   if isinstance(node, ast.Constant) and isinstance(node.value, str)]
         comments = [line.split("#", 1)[1] for line in cell.source.splitlines() if "#" in line]
         text = "\n".join(strings + comments)
     return {number.rstrip(".,") for number in _NUMBER.findall(text)}
